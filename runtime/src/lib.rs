@@ -1,0 +1,4 @@
+//! b24-runtime: the hand-written runtime of the generated Bitrix24 client.
+pub mod method;
+
+pub use method::{Method, MethodError, RestVersion};
