@@ -5,4 +5,6 @@
 //! `source` (find pages, language, includes) → `yfm` (YFM directives and
 //! `#|…|#` tables) → `page` (sections, tables, code blocks) → `extract`
 //! (page → IR) → `merge` (EN + RU) → [`ir`].
+pub mod emit;
 pub mod ir;
+pub mod rust;
