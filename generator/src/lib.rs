@@ -6,3 +6,5 @@
 //! `#|…|#` tables) → `page` (sections, tables, code blocks) → `extract`
 //! (page → IR) → `merge` (EN + RU) → [`ir`].
 pub mod ir;
+pub mod source;
+pub mod yfm;
