@@ -8,3 +8,4 @@
 pub mod ir;
 pub mod source;
 pub mod yfm;
+pub mod page;
