@@ -143,15 +143,21 @@ impl Page {
     /// The file an expanded line came from.
     pub fn origin_file(&self, expanded_idx: usize) -> Option<&std::path::Path> {
         let l = self.expanded.lines.get(expanded_idx)?;
-        self.expanded.files.get(l.file as usize).map(|p| p.as_path())
+        self.expanded
+            .files
+            .get(l.file as usize)
+            .map(|p| p.as_path())
     }
 
     /// The first H1: (text, block index).
     pub fn title(&self) -> Option<(&str, usize)> {
-        self.blocks.iter().enumerate().find_map(|(i, b)| match &b.block {
-            Block::Heading { level: 1, text, .. } => Some((text.as_str(), i)),
-            _ => None,
-        })
+        self.blocks
+            .iter()
+            .enumerate()
+            .find_map(|(i, b)| match &b.block {
+                Block::Heading { level: 1, text, .. } => Some((text.as_str(), i)),
+                _ => None,
+            })
     }
 
     /// The heading block an in-page anchor points to.

@@ -116,11 +116,10 @@ impl BlockParser {
                             *top = !*top;
                         }
                     }
-                    Directive::EndIf => {
-                        if if_stack.pop().is_none() {
-                            self.problem(i, "`{% endif %}` without `{% if %}`");
-                        }
+                    Directive::EndIf if if_stack.pop().is_none() => {
+                        self.problem(i, "`{% endif %}` without `{% if %}`");
                     }
+                    Directive::EndIf => {}
                     other if !if_stack.iter().any(|d| *d) => {
                         self.flush(lines);
                         let block = match other {
