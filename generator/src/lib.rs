@@ -2,9 +2,97 @@
 //! emits a typed Rust client from it.
 //!
 //! Pipeline, one module per stage:
-//! `source` (find pages, language, includes) → `yfm` (YFM directives and
-//! `#|…|#` tables) → `page` (sections, tables, code blocks) → `extract`
-//! (page → IR) → `merge` (EN + RU) → [`ir`].
+//! [`source`] (find pages, language, includes) → [`yfm`] (YFM directives and
+//! `#|…|#` tables) → [`page`] (sections, anchors) → [`extract`] (page → IR)
+//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading.
+//! Then [`rust`] (names and Rust types over the IR) → [`emit`] (the client crates).
 pub mod emit;
+pub mod extract;
+pub mod frontmatter;
 pub mod ir;
+pub mod merge;
+pub mod page;
+pub mod report;
 pub mod rust;
+pub mod source;
+pub mod yfm;
+
+use extract::{PageKind, Stats};
+use ir::{Ir, Lang};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// One page's fate, for `report`.
+#[derive(Debug, Clone)]
+pub struct PageSummary {
+    pub id: String,
+    pub lang: Lang,
+    pub kind: PageKind,
+}
+
+/// The IR plus what `report` needs to know about the reading.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub ir: Ir,
+    pub stats: Stats,
+    pub pages: Vec<PageSummary>,
+    /// (page, anchor) of in-page links that found no table.
+    pub unresolved_links: Vec<(String, String)>,
+}
+
+/// Read doc trees (official checkouts or plain folders of pages) into the IR.
+pub fn read_docs(dirs: &[PathBuf]) -> Ir {
+    read(dirs).ir
+}
+
+/// Read doc trees, keeping the counters `report` prints.
+pub fn read(dirs: &[PathBuf]) -> Reading {
+    let mut diagnostics = Vec::new();
+    let files = source::discover(dirs, &mut diagnostics);
+    let cache = source::IncludeCache::default();
+    let results: Vec<extract::PageResult> = files
+        .par_iter()
+        .map(|f| match page::Page::read(f, &cache) {
+            Ok(p) => extract::extract(&p),
+            Err(d) => extract::PageResult {
+                id: d.page.clone(),
+                rel: f.rel.clone(),
+                lang: Lang::En,
+                checkout: f.checkout,
+                kind: PageKind::Other,
+                extracted: extract::Extracted::Skipped,
+                stats: Stats::default(),
+                diagnostics: vec![d],
+            },
+        })
+        .collect();
+    let mut stats = Stats::default();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut unresolved_links = Vec::new();
+    for r in &results {
+        stats.add(&r.stats);
+        pages.push(PageSummary {
+            id: r.id.clone(),
+            lang: r.lang,
+            kind: r.kind,
+        });
+        for a in &r.stats.unresolved {
+            unresolved_links.push((r.id.clone(), a.clone()));
+        }
+    }
+    let (methods, events, merge_diags) = merge::merge(results);
+    diagnostics.extend(merge_diags);
+    diagnostics.sort();
+    diagnostics.dedup();
+    Reading {
+        ir: Ir {
+            schema: ir::SCHEMA_VERSION,
+            methods,
+            events,
+            diagnostics,
+        },
+        stats,
+        pages,
+        unresolved_links,
+    }
+}

@@ -1,11 +1,6 @@
-use std::path::{Component, Path, PathBuf};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
-
-use b24gen::emit::{self, EmitOptions};
-use b24gen::ir::{Ir, Lang};
-use b24gen::rust::PlanOptions;
-use clap::{Parser, Subcommand, ValueEnum};
 
 /// Bitrix24 REST reference → typed Rust client.
 #[derive(Parser)]
@@ -15,44 +10,100 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args, Clone)]
+struct Docs {
+    /// A docs checkout (has `api-reference/`) or a folder of pages; repeatable.
+    #[arg(long = "docs", default_value = "docs-src")]
+    docs: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the method IR as JSON.
+    Ir {
+        #[command(flatten)]
+        docs: Docs,
+        /// Output file (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Generate the typed client crates (facade, core, events, one crate per scope).
+    Generate {
+        #[command(flatten)]
+        docs: Docs,
+        /// Read this IR JSON (from `b24gen ir`) instead of the docs.
+        #[arg(long, value_name = "FILE")]
+        ir: Option<PathBuf>,
+        /// Output directory: the facade crate's root.
+        #[arg(long, default_value = "generated-client")]
+        out: PathBuf,
+        /// Package name of the facade; the others are `<name>-<scope>`, `-core`, `-events`.
+        #[arg(long, default_value = "bitrix24")]
+        crate_name: String,
+        /// Language of the generated rustdoc.
+        #[arg(long, value_enum, default_value = "en")]
+        doc_lang: DocLang,
+        /// The `b24-runtime` crate directory (default: `runtime`).
+        #[arg(long, value_name = "DIR")]
+        runtime_path: Option<PathBuf>,
+        /// Give the output a `[workspace]` of its own (generating outside this workspace).
+        #[arg(long)]
+        workspace: bool,
+        /// Print how long each phase took.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Summarise what was read and what was not.
+    Report {
+        #[command(flatten)]
+        docs: Docs,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum DocLang {
     En,
     Ru,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Generate the typed client crate(s) from the docs (or from an IR JSON file).
-    Generate {
-        /// IR JSON written by `b24gen ir` (instead of reading docs).
-        #[arg(long, value_name = "FILE")]
-        ir: PathBuf,
-        /// Output directory (the facade crate's root).
-        #[arg(long, default_value = "generated-client")]
-        out: PathBuf,
-        /// Package name of the facade crate; the others are `<name>-<scope>`, `-core`, `-events`.
-        #[arg(long, default_value = "bitrix24")]
-        crate_name: String,
-        /// Language of the rustdoc text.
-        #[arg(long, value_enum, default_value = "en")]
-        doc_lang: DocLang,
-        /// The `b24-runtime` crate directory (default: `runtime` in the current directory).
-        #[arg(long, value_name = "DIR")]
-        runtime_path: Option<PathBuf>,
-        /// Give the generated facade a `[workspace]` of its own (for output outside this workspace).
-        #[arg(long)]
-        workspace: bool,
-        /// Print the time each phase took to stderr.
-        #[arg(long)]
-        timings: bool,
-    },
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("b24gen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn write_out(out: Option<&PathBuf>, text: &str) -> Result<(), String> {
+    match out {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write to stdout: {e}"))
+        }
+    }
+}
+
+fn run(cmd: Command) -> Result<(), String> {
+    match cmd {
+        Command::Ir { docs, out } => {
+            let ir = b24gen::read_docs(&docs.docs);
+            let mut json = serde_json::to_string_pretty(&ir).map_err(|e| e.to_string())?;
+            json.push('\n');
+            write_out(out.as_ref(), &json)
+        }
         Command::Generate {
+            docs,
             ir,
             out,
             crate_name,
@@ -61,150 +112,49 @@ fn main() -> ExitCode {
             workspace,
             timings,
         } => {
-            let mut command = format!("b24gen generate --ir {}", ir.display());
-            let load = |t: &mut Vec<(&'static str, f64)>| -> Result<Ir, String> {
-                let start = Instant::now();
-                let text = std::fs::read_to_string(&ir)
-                    .map_err(|e| format!("cannot read {}: {e}", ir.display()))?;
-                let parsed = serde_json::from_str(&text)
-                    .map_err(|e| format!("{} is not IR JSON: {e}", ir.display()))?;
-                t.push(("read IR", start.elapsed().as_secs_f64()));
-                Ok(parsed)
+            use b24gen::emit::run::{run, GenerateArgs};
+            let lang = match doc_lang {
+                DocLang::En => b24gen::ir::Lang::En,
+                DocLang::Ru => b24gen::ir::Lang::Ru,
             };
-            let mut phases = Vec::new();
-            let result = load(&mut phases).and_then(|ir| {
-                generate(
-                    &ir,
-                    &mut command,
-                    GenerateArgs {
-                        out: &out,
-                        crate_name: &crate_name,
-                        lang: match doc_lang {
-                            DocLang::En => Lang::En,
-                            DocLang::Ru => Lang::Ru,
-                        },
-                        runtime_path: runtime_path.as_deref(),
-                        workspace,
-                    },
-                    &mut phases,
-                )
-            });
+            let r = run(&GenerateArgs {
+                docs: docs.docs,
+                ir,
+                out,
+                crate_name,
+                lang,
+                runtime_path,
+                workspace,
+            })?;
             if timings {
-                for (name, secs) in &phases {
-                    eprintln!("{name:>10}: {:.3} s", secs);
+                for (phase, secs) in &r.phases {
+                    eprintln!("{phase:>6}: {secs:.3} s");
                 }
             }
-            match result {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("b24gen generate: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+            eprintln!(
+                "generated {} methods, {} events in {} scope crates: {} files, {} KiB ({} written, {} unchanged, {} stale removed)",
+                r.stats.methods,
+                r.stats.events,
+                r.stats.scope_crates,
+                r.files,
+                r.bytes / 1024,
+                r.write.written,
+                r.write.unchanged,
+                r.write.removed
+            );
+            Ok(())
+        }
+        Command::Report { docs, json } => {
+            let reading = b24gen::read(&docs.docs);
+            let report = b24gen::report::Report::new(&reading);
+            let text = if json {
+                let mut s = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+                s.push('\n');
+                s
+            } else {
+                report.render()
+            };
+            write_out(None, &text)
         }
     }
-}
-
-struct GenerateArgs<'a> {
-    out: &'a Path,
-    crate_name: &'a str,
-    lang: Lang,
-    runtime_path: Option<&'a Path>,
-    workspace: bool,
-}
-
-fn generate(
-    ir: &Ir,
-    command: &mut String,
-    args: GenerateArgs<'_>,
-    phases: &mut Vec<(&'static str, f64)>,
-) -> Result<(), String> {
-    command.push_str(&format!(
-        " --out {} --crate-name {} --doc-lang {}",
-        args.out.display(),
-        args.crate_name,
-        args.lang.as_str()
-    ));
-    if let Some(r) = args.runtime_path {
-        command.push_str(&format!(" --runtime-path {}", r.display()));
-    }
-    if args.workspace {
-        command.push_str(" --workspace");
-    }
-    if args.crate_name.is_empty()
-        || !args
-            .crate_name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        || args.crate_name.starts_with(|c: char| c.is_ascii_digit())
-    {
-        return Err(format!("invalid crate name {:?}", args.crate_name));
-    }
-    std::fs::create_dir_all(args.out)
-        .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
-    let runtime = args.runtime_path.unwrap_or(Path::new("runtime"));
-    let runtime_path = relative_to(args.out, runtime)?;
-
-    let start = Instant::now();
-    let plan_options = PlanOptions {
-        crate_name: args.crate_name.to_owned(),
-        lang: args.lang,
-    };
-    let plan = b24gen::rust::plan(ir, &plan_options);
-    phases.push(("plan", start.elapsed().as_secs_f64()));
-    let start = Instant::now();
-    let output = emit::emit(
-        &plan,
-        &EmitOptions {
-            command: command.clone(),
-            runtime_path,
-            workspace: args.workspace,
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    phases.push(("emit", start.elapsed().as_secs_f64()));
-    let start = Instant::now();
-    let stats = output
-        .write(args.out)
-        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
-    phases.push(("write", start.elapsed().as_secs_f64()));
-    eprintln!(
-        "generated {} methods, {} events in {} scope crates: {} files ({} KiB), {} written, {} unchanged, {} stale removed",
-        plan.stats.methods,
-        plan.stats.events,
-        plan.stats.scope_crates,
-        output.len(),
-        output.bytes() / 1024,
-        stats.written,
-        stats.unchanged,
-        stats.removed
-    );
-    Ok(())
-}
-
-/// `to` as a path relative to the directory `from` (both must exist), `/`-separated.
-fn relative_to(from: &Path, to: &Path) -> Result<String, String> {
-    let from = from
-        .canonicalize()
-        .map_err(|e| format!("cannot resolve {}: {e}", from.display()))?;
-    let to = to.canonicalize().map_err(|e| {
-        format!(
-            "cannot find the runtime crate at {} ({e}); pass --runtime-path",
-            to.display()
-        )
-    })?;
-    let f: Vec<Component<'_>> = from.components().collect();
-    let t: Vec<Component<'_>> = to.components().collect();
-    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_owned(); f.len() - common];
-    parts.extend(
-        t[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    Ok(if parts.is_empty() {
-        ".".to_owned()
-    } else {
-        parts.join("/")
-    })
 }

@@ -21,6 +21,7 @@ pub mod events;
 pub mod items;
 pub mod method;
 pub mod output;
+pub mod run;
 
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
