@@ -128,7 +128,7 @@ fn run(cmd: Command) -> Result<(), String> {
             })?;
             if timings {
                 for (phase, secs) in &r.phases {
-                    eprintln!("{phase:>6}: {secs:.3} s");
+                    eprintln!("{phase:>13}: {secs:.3} s");
                 }
             }
             eprintln!(

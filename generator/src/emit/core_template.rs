@@ -1,9 +1,8 @@
 //! The fixed part of the generated core crate (`<crate>-core`), as Rust source.
 //!
-//! It is parsed and printed like every other generated file; the system-wide error enum is
-//! appended from the IR. Keeping the shared code here (macros for enums and error enums, lenient
-//! `Option` decoding for structs) keeps each generated item small: the notes in
-//! `shared/notes/compile-time.md` show generated volume is what compile time pays for.
+//! It is parsed and printed like every other generated file. What every method module would
+//! otherwise repeat lives here once: lenient `Option` decoding for generated structs and enums,
+//! lenient scalar results, the `Paginated` marker.
 
 pub const CORE: &str = r#####"
 pub use b24_runtime::wire;
@@ -188,128 +187,5 @@ pub mod de {
             Ok(v.to_string())
         }
     }
-}
-
-/// Declares an enum of documented values with an `Unknown(String)` fallback, serialized as its
-/// wire string and deserialized from a string, a number or a boolean.
-#[macro_export]
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        $vis:vis enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $value:literal,)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        $vis enum $name {
-            $($(#[$vmeta])* $variant,)*
-            /// A value the docs do not list.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The wire spelling.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $value,)*
-                    Self::Unknown(s) => s,
-                }
-            }
-
-            /// The variant for a wire spelling (`Unknown` for values the docs do not list).
-            pub fn from_wire(s: &str) -> Self {
-                match s {
-                    $($value => Self::$variant,)*
-                    _ => Self::Unknown(s.to_owned()),
-                }
-            }
-        }
-
-        impl $crate::__private::serde::Serialize for $name {
-            fn serialize<S: $crate::__private::serde::Serializer>(
-                &self,
-                s: S,
-            ) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
-                d: D,
-            ) -> Result<Self, D::Error> {
-                $crate::de::wire_str(d).map(|s| Self::from_wire(&s))
-            }
-        }
-    };
-}
-
-/// Declares a method's error enum: one variant per documented code (carrying the
-/// `error_description`), `System` for the system-wide codes and `Other` for the rest, with the
-/// runtime's `MethodError`, `Display` and `std::error::Error`.
-#[macro_export]
-macro_rules! method_error {
-    (
-        $(#[$meta:meta])*
-        $vis:vis enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $code:literal,)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone)]
-        #[non_exhaustive]
-        $vis enum $name {
-            $($(#[$vmeta])* $variant { description: String },)*
-            /// A system-wide error any method can return.
-            System($crate::SystemError),
-            /// A code the docs do not list for this method.
-            Other { code: String, description: String },
-        }
-
-        impl $crate::__private::b24_runtime::MethodError for $name {
-            fn from_code(code: &str, description: &str) -> Self {
-                let description = description.to_owned();
-                match code {
-                    $($code => Self::$variant { description },)*
-                    _ => match $crate::SystemError::parse(code, description) {
-                        Ok(e) => Self::System(e),
-                        Err(description) => Self::Other {
-                            code: code.to_owned(),
-                            description,
-                        },
-                    },
-                }
-            }
-
-            fn code(&self) -> &str {
-                match self {
-                    $(Self::$variant { .. } => $code,)*
-                    Self::System(e) => e.code(),
-                    Self::Other { code, .. } => code,
-                }
-            }
-        }
-
-        impl $name {
-            /// The `error_description` the portal sent.
-            pub fn description(&self) -> &str {
-                match self {
-                    $(Self::$variant { description } => description,)*
-                    Self::System(e) => e.description(),
-                    Self::Other { description, .. } => description,
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                use $crate::__private::b24_runtime::MethodError as _;
-                write!(f, "{}: {}", self.code(), self.description())
-            }
-        }
-
-        impl std::error::Error for $name {}
-    };
 }
 "#####;

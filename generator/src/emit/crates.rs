@@ -7,7 +7,7 @@ use super::docs;
 use super::items::ident;
 use super::method::headline;
 use super::EmitOptions;
-use crate::rust::plan::{CrateNames, ModPlan, Plan, ScopePlan, VariantPlan};
+use crate::rust::plan::{CrateNames, ModPlan, Plan, ScopePlan};
 
 /// Lints every generated crate root allows: style lints that generated names and docs trip
 /// (`too_many_arguments` for `new` with many required params, `should_implement_trait` for a
@@ -269,7 +269,7 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
 
         /// The runtime: client, auth, limits, batch, pagination, wire decoding.
         pub use b24_runtime as runtime;
-        /// Shared support types ([`types::Lenient`], [`types::SystemError`], [`types::Paginated`]).
+        /// Shared support types ([`types::Lenient`], [`types::Paginated`]).
         pub use #core as types;
         /// Event payloads and the [`events::Event`] enum.
         #[cfg(feature = "events")]
@@ -337,93 +337,18 @@ pub fn module_file(
     }
 }
 
-/// The core crate's root: the fixed template plus the system-wide error enum.
+/// The core crate's root: the fixed template.
 pub fn core_lib(plan: &Plan<'_>) -> Result<TokenStream, syn::Error> {
     let template: TokenStream = syn::parse_str(super::core_template::CORE)?;
     let doc = docs::inner_doc_attrs(&format!(
         "Shared support of the generated `{}` crates: lenient decoding helpers, the macros the \
-         generated enums and error enums use, and the system-wide error codes.",
+         generated enums and error enums use.",
         plan.facade.package
     ));
     let lints = lints();
-    let system = system_errors(plan);
     Ok(quote! {
         #doc
         #lints
         #template
-        #system
     })
-}
-
-fn system_errors(plan: &Plan<'_>) -> TokenStream {
-    let vs: &[VariantPlan<'_>] = &plan.system_errors;
-    let base = docs::LinkBase {
-        lang: plan.options.lang,
-        page: None,
-    };
-    let variants = vs.iter().map(|v| {
-        let id = ident(&v.ident);
-        let d = docs::doc_attrs(&super::method::variant_doc(v, base));
-        quote!(#d #id { description: String },)
-    });
-    let (parse, code, desc) = if vs.is_empty() {
-        (
-            quote!(let _ = code; Err(description)),
-            quote!(match *self {}),
-            quote!(match *self {}),
-        )
-    } else {
-        let parse_arms = vs.iter().map(|v| {
-            let id = ident(&v.ident);
-            let c = v.code;
-            quote!(#c => Ok(Self::#id { description }),)
-        });
-        let code_arms = vs.iter().map(|v| {
-            let id = ident(&v.ident);
-            let c = v.code;
-            quote!(Self::#id { .. } => #c,)
-        });
-        let desc_arms = vs.iter().map(|v| {
-            let id = ident(&v.ident);
-            quote!(Self::#id { description } => description,)
-        });
-        (
-            quote!(match code { #(#parse_arms)* _ => Err(description) }),
-            quote!(match self { #(#code_arms)* }),
-            quote!(match self { #(#desc_arms)* }),
-        )
-    };
-    quote! {
-        /// The system-wide error codes any method can return (from the docs' shared error table).
-        #[derive(Debug, Clone)]
-        #[non_exhaustive]
-        pub enum SystemError {
-            #(#variants)*
-        }
-
-        impl SystemError {
-            /// The variant for `code`, or `description` back when the code is not system-wide.
-            pub fn parse(code: &str, description: String) -> Result<Self, String> {
-                #parse
-            }
-
-            /// The wire code.
-            pub fn code(&self) -> &str {
-                #code
-            }
-
-            /// The `error_description` the portal sent.
-            pub fn description(&self) -> &str {
-                #desc
-            }
-        }
-
-        impl std::fmt::Display for SystemError {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}: {}", self.code(), self.description())
-            }
-        }
-
-        impl std::error::Error for SystemError {}
-    }
 }

@@ -96,16 +96,9 @@ fn field_doc(f: &Field, dir: Dir, base: LinkBase<'_>) -> String {
     doc
 }
 
-fn struct_doc(s: &StructPlan<'_>, base: LinkBase<'_>) -> String {
+fn struct_doc(s: &StructPlan<'_>) -> String {
     match s.origin {
-        Some(f) => {
-            let mut d = format!("The object in {}.", docs::code(&f.name));
-            if let Some(t) = docs::text(&f.doc, base) {
-                d.push_str("\n\n");
-                d.push_str(&t);
-            }
-            d
-        }
+        Some(f) => format!("The object in {}.", docs::code(&f.name)),
         None => match (s.name.as_str(), s.dir) {
             ("Params", _) => "The parameters of the call.".to_owned(),
             ("Output", _) => "The `result` of the call.".to_owned(),
@@ -125,7 +118,7 @@ pub fn types(t: &TypesPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
 
 fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     let name = ident(&s.name);
-    let doc = docs::doc_attrs(&struct_doc(s, cx.base));
+    let doc = docs::doc_attrs(&struct_doc(s));
     let fields = s.fields.iter().map(|f| field(f, s.dir, cx));
     match s.dir {
         Dir::Result => quote! {
@@ -197,7 +190,7 @@ fn builder(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
         quote! {
             /// Creates empty parameters (every field is optional).
             pub fn new() -> Self {
-                Self::default()
+                <Self as Default>::default()
             }
         }
     } else {
@@ -270,20 +263,60 @@ fn enumeration(e: &EnumPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     let core = cx.core;
     let variants = e.variants.iter().map(|(v, value)| {
         let vid = ident(v);
-        let lit = &value.value;
-        let mut d = docs::code(lit);
+        let mut d = docs::code(&value.value);
         if let Some(t) = docs::text(&value.doc, cx.base) {
             d.push_str(": ");
             d.push_str(&t);
         }
         let d = docs::doc_attrs(&d);
-        quote!(#d #vid = #lit,)
+        quote!(#d #vid,)
+    });
+    let to_str = e.variants.iter().map(|(v, value)| {
+        let vid = ident(v);
+        let lit = &value.value;
+        quote!(Self::#vid => #lit,)
+    });
+    let from_str = e.variants.iter().map(|(v, value)| {
+        let vid = ident(v);
+        let lit = &value.value;
+        quote!(#lit => Self::#vid,)
     });
     quote! {
-        #core::wire_enum! {
-            #doc
-            pub enum #name {
-                #(#variants)*
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum #name {
+            #(#variants)*
+            /// A value the docs do not list.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The wire spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(s) => s,
+                }
+            }
+
+            /// The variant for a wire spelling (`Unknown` for values the docs do not list).
+            pub fn from_wire(s: &str) -> Self {
+                match s {
+                    #(#from_str)*
+                    _ => Self::Unknown(s.to_owned()),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #core::de::wire_str(d).map(|s| Self::from_wire(&s))
             }
         }
     }

@@ -72,7 +72,7 @@ pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &proc_macro2::Ident) 
         }
     };
     let types = items::types(&mp.types, cx);
-    let error = error_enum(&mp.errors, name, base, core);
+    let error = error_enum(&mp.errors, name, base);
     quote! {
         #doc
         #deprecated
@@ -195,28 +195,68 @@ fn method_doc(mp: &MethodPlan<'_>, lang: Lang, base: LinkBase<'_>) -> String {
     parts.join("\n\n")
 }
 
-fn error_enum(
-    errors: &[VariantPlan<'_>],
-    method: &str,
-    base: LinkBase<'_>,
-    core: &proc_macro2::Ident,
-) -> TokenStream {
+fn error_enum(errors: &[VariantPlan<'_>], method: &str, base: LinkBase<'_>) -> TokenStream {
     let doc = docs::doc_attrs(&format!(
         "Errors of `{method}`: the codes its page documents, the system-wide ones, and any other."
     ));
-    let variants = errors.iter().map(|v| {
-        let id = ident(&v.ident);
-        let code = v.code;
+    let ids: Vec<proc_macro2::Ident> = errors.iter().map(|v| ident(&v.ident)).collect();
+    let codes: Vec<&str> = errors.iter().map(|v| v.code).collect();
+    let variants = errors.iter().zip(&ids).map(|(v, id)| {
         let d = docs::doc_attrs(&variant_doc(v, base));
-        quote!(#d #id = #code,)
+        quote!(#d #id { description: String },)
     });
     quote! {
-        #core::method_error! {
-            #doc
-            pub enum Error {
-                #(#variants)*
+        #doc
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum Error {
+            #(#variants)*
+            /// A system-wide code any method can return (limits, auth, access).
+            System {
+                kind: ::b24_runtime::SystemError,
+                code: String,
+                description: String,
+            },
+            /// A code the docs do not list for this method.
+            Other { code: String, description: String },
+        }
+
+        impl ::b24_runtime::MethodError for Error {
+            fn from_code(code: &str, description: &str) -> Self {
+                let description = description.to_owned();
+                match code {
+                    #(#codes => Self::#ids { description },)*
+                    _ => match ::b24_runtime::SystemError::from_code(code) {
+                        Some(kind) => Self::System { kind, code: code.to_owned(), description },
+                        None => Self::Other { code: code.to_owned(), description },
+                    },
+                }
+            }
+
+            fn code(&self) -> &str {
+                match self {
+                    #(Self::#ids { .. } => #codes,)*
+                    Self::System { code, .. } | Self::Other { code, .. } => code,
+                }
             }
         }
+
+        impl Error {
+            /// The `error_description` the portal sent.
+            pub fn description(&self) -> &str {
+                match self {
+                    #(Self::#ids { description })|* | Self::System { description, .. } | Self::Other { description, .. } => description,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{}: {}", ::b24_runtime::MethodError::code(self), self.description())
+            }
+        }
+
+        impl ::std::error::Error for Error {}
     }
 }
 

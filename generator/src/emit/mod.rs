@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! Cargo.toml, src/lib.rs          facade crate `<name>`: a feature per scope, `events`, `full`
-//! core/                           `<name>-core`: shared helpers, macros, `SystemError`
+//! core/                           `<name>-core`: shared helpers and macros
 //! events/                         `<name>-events`: a module per event + the `Event` enum
 //! scopes/<scope>/                 `<name>-<scope>`: a module per method-name segment
 //! ```
@@ -63,8 +63,33 @@ enum Job<'p, 'a> {
     },
 }
 
+/// CPU time spent per step of rendering, summed over threads (for `--timings`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmitProfile {
+    /// Building token trees with `quote!`.
+    pub tokens: f64,
+    /// `syn::parse2` into a `syn::File`.
+    pub parse: f64,
+    /// `prettyplease::unparse`.
+    pub print: f64,
+}
+
 /// Renders every file of the plan.
 pub fn emit(plan: &Plan<'_>, opts: &EmitOptions) -> Result<Output, EmitError> {
+    emit_profiled(plan, opts).map(|(o, _)| o)
+}
+
+/// [`emit`], also returning where the time went.
+pub fn emit_profiled(
+    plan: &Plan<'_>,
+    opts: &EmitOptions,
+) -> Result<(Output, EmitProfile), EmitError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Instant;
+    let (t_tokens, t_parse, t_print) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let add = |a: &AtomicU64, since: Instant| {
+        a.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    };
     let rs_header = format!(
         "// {MARKER} (`{}`). Edit the generator or the docs instead.\n",
         opts.command
@@ -119,14 +144,23 @@ pub fn emit(plan: &Plan<'_>, opts: &EmitOptions) -> Result<Output, EmitError> {
     let rendered: Vec<Result<(String, String), EmitError>> = jobs
         .into_par_iter()
         .map(|(path, job)| {
-            let tokens = render(plan, &job).map_err(|source| EmitError {
+            let err = |source| EmitError {
                 path: path.clone(),
                 source,
-            })?;
-            let text = format_file(&rs_header, tokens).map_err(|source| EmitError {
-                path: path.clone(),
-                source,
-            })?;
+            };
+            let start = Instant::now();
+            docs::begin_file();
+            let tokens = render(plan, &job).map_err(err)?;
+            add(&t_tokens, start);
+            let start = Instant::now();
+            let file: syn::File = syn::parse2(tokens).map_err(err)?;
+            add(&t_parse, start);
+            let start = Instant::now();
+            let text = format!(
+                "{rs_header}\n{}",
+                docs::expand_docs(&prettyplease::unparse(&file))
+            );
+            add(&t_print, start);
             Ok((path, text))
         })
         .collect();
@@ -134,7 +168,13 @@ pub fn emit(plan: &Plan<'_>, opts: &EmitOptions) -> Result<Output, EmitError> {
         let (path, text) = r?;
         out.insert(path, text);
     }
-    Ok(out)
+    let secs = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
+    let profile = EmitProfile {
+        tokens: secs(&t_tokens),
+        parse: secs(&t_parse),
+        print: secs(&t_print),
+    };
+    Ok((out, profile))
 }
 
 fn collect_modules<'p, 'a>(
@@ -167,13 +207,6 @@ fn render(plan: &Plan<'_>, job: &Job<'_, '_>) -> Result<TokenStream, syn::Error>
         Job::Event(e) => events::event_module(e, lang, &core),
         Job::Module { scope, node, root } => crates::module_file(plan, scope, node, *root),
     })
-}
-
-/// Parses and pretty-prints one file behind the header.
-fn format_file(header: &str, tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    let body = prettyplease::unparse(&file);
-    Ok(format!("{header}\n{body}"))
 }
 
 /// Plans and emits in one go; also returns the plan's counts.

@@ -3,7 +3,7 @@
 use std::path::{Component, Path, PathBuf};
 use std::time::Instant;
 
-use super::{emit, EmitOptions, WriteStats};
+use super::{emit_profiled, EmitOptions, WriteStats};
 use crate::ir::{Ir, Lang};
 use crate::rust::{PlanOptions, Stats};
 
@@ -116,7 +116,7 @@ pub fn run(args: &GenerateArgs) -> Result<GenerateReport, String> {
     );
     report.phases.push(("plan", start.elapsed().as_secs_f64()));
     let start = Instant::now();
-    let output = emit(
+    let (output, profile) = emit_profiled(
         &plan,
         &EmitOptions {
             command: args.command_line(),
@@ -126,6 +126,9 @@ pub fn run(args: &GenerateArgs) -> Result<GenerateReport, String> {
     )
     .map_err(|e| e.to_string())?;
     report.phases.push(("emit", start.elapsed().as_secs_f64()));
+    report.phases.push((" quote (cpu)", profile.tokens));
+    report.phases.push((" syn (cpu)", profile.parse));
+    report.phases.push((" print (cpu)", profile.print));
     let start = Instant::now();
     report.write = output
         .write(&args.out)
@@ -183,8 +186,14 @@ mod tests {
         let base = std::env::temp_dir().join(format!("b24gen-rel-{}", std::process::id()));
         std::fs::create_dir_all(base.join("a/b")).unwrap();
         std::fs::create_dir_all(base.join("runtime")).unwrap();
-        assert_eq!(relative_to(&base.join("a/b"), &base.join("runtime")).unwrap(), "../../runtime");
-        assert_eq!(relative_to(&base, &base.join("runtime")).unwrap(), "runtime");
+        assert_eq!(
+            relative_to(&base.join("a/b"), &base.join("runtime")).unwrap(),
+            "../../runtime"
+        );
+        assert_eq!(
+            relative_to(&base, &base.join("runtime")).unwrap(),
+            "runtime"
+        );
         assert!(relative_to(&base, &base.join("missing")).is_err());
         std::fs::remove_dir_all(&base).unwrap();
     }

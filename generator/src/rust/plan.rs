@@ -98,8 +98,6 @@ pub struct Plan<'a> {
     /// Sorted by feature name.
     pub scopes: Vec<ScopePlan<'a>>,
     pub events: Vec<EventPlan<'a>>,
-    /// The system-wide error codes, deduplicated, in IR order.
-    pub system_errors: Vec<VariantPlan<'a>>,
     pub stats: Stats,
 }
 
@@ -134,7 +132,7 @@ pub struct MethodPlan<'a> {
     pub read_only: bool,
     pub types: TypesPlan<'a>,
     pub output: OutputPlan,
-    /// The method's own error codes (system codes live in the core crate).
+    /// The method's own error codes (system-wide ones are the runtime's `SystemError`).
     pub errors: Vec<VariantPlan<'a>>,
 }
 
@@ -269,32 +267,6 @@ pub fn plan<'a>(ir: &'a Ir, options: &PlanOptions) -> Plan<'a> {
         });
     }
 
-    // System-wide error codes.
-    let mut sys_ns = Namespace::with_reserved(Style::Camel, &["Other", "System", "Self"]);
-    let mut system_errors: Vec<VariantPlan<'a>> = Vec::new();
-    for e in ir
-        .methods
-        .iter()
-        .flat_map(|m| &m.errors)
-        .filter(|e| e.system)
-    {
-        if let Some(v) = system_errors.iter_mut().find(|v| v.code == e.code) {
-            if !v
-                .docs
-                .iter()
-                .any(|d| d.doc == e.doc && d.message == e.message)
-            {
-                v.docs.push(e);
-            }
-            continue;
-        }
-        system_errors.push(VariantPlan {
-            ident: sys_ns.claim(&naming::camel(&e.code, "Empty", "Code")),
-            code: &e.code,
-            docs: vec![e],
-        });
-    }
-
     Plan {
         ir,
         options: options.clone(),
@@ -303,7 +275,6 @@ pub fn plan<'a>(ir: &'a Ir, options: &PlanOptions) -> Plan<'a> {
         events_crate: CrateNames::new(format!("{base}-events"), "events".into()),
         scopes,
         events,
-        system_errors,
         stats,
     }
 }
@@ -528,8 +499,18 @@ impl<'a> TypesBuilder<'a> {
             fields: Vec::new(),
             placeholders: Vec::new(),
         });
+        // Params fields name their setters: keep clear of the constructor, the `extra` map and
+        // the methods of the derived traits.
         let reserved: &[&str] = match self.dir {
-            Dir::Params => &["new", "extra"],
+            Dir::Params => &[
+                "new",
+                "extra",
+                "clone",
+                "clone_from",
+                "default",
+                "fmt",
+                "serialize",
+            ],
             Dir::Result => &[],
         };
         let mut field_ns = Namespace::with_reserved(Style::Snake, reserved);
