@@ -35,7 +35,7 @@ pub const UNSCOPED: &str = "unscoped";
 
 /// Names a scope crate cannot take (facade items, Cargo's reserved features, the other crates).
 const RESERVED_SCOPES: &[&str] = &[
-    "core", "events", "full", "default", "runtime", "types", "std", "alloc", "lib", "main",
+    "core", "events", "full", "default", "runtime", "types", "std", "alloc",
 ];
 
 /// Which way a struct crosses the wire.

@@ -1,0 +1,111 @@
+//! The emitted files, pinned: the docs-src client (what `generated-client/` holds) and the
+//! hand-written fixture IR with the hard shapes (name clashes, keywords, placeholders, enums,
+//! deprecations, events).
+
+mod common;
+
+use common::{count_emitted, docs_src_ir, emit_ir, fixture_ir};
+
+const COMMAND: &str = "b24gen generate";
+
+fn snapshot_all(prefix: &str, out: &b24gen::emit::Output) {
+    for (path, text) in out.files() {
+        let name = format!("{prefix}__{}", path.replace('/', "__"));
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+#[test]
+fn fixture_files_are_pinned() {
+    let (out, _) = emit_ir(&fixture_ir(), COMMAND, "../runtime", false);
+    snapshot_all("fixture", &out);
+}
+
+#[test]
+fn docs_src_files_are_pinned() {
+    let (out, _) = emit_ir(&docs_src_ir(), COMMAND, "../runtime", false);
+    snapshot_all("docs_src", &out);
+}
+
+#[test]
+fn emission_is_byte_identical_across_runs() {
+    let ir = fixture_ir();
+    let (a, _) = emit_ir(&ir, COMMAND, "../runtime", true);
+    let (b, _) = emit_ir(&ir, COMMAND, "../runtime", true);
+    assert_eq!(a, b);
+    let (c, _) = emit_ir(&docs_src_ir(), COMMAND, "../runtime", true);
+    let (d, _) = emit_ir(&docs_src_ir(), COMMAND, "../runtime", true);
+    assert_eq!(c, d);
+}
+
+#[test]
+fn every_method_and_event_is_emitted() {
+    for ir in [fixture_ir(), docs_src_ir()] {
+        let (out, stats) = emit_ir(&ir, COMMAND, "../runtime", false);
+        assert_eq!(count_emitted(&out), (ir.methods.len(), ir.events.len()));
+        assert_eq!(
+            (stats.methods, stats.events),
+            (ir.methods.len(), ir.events.len())
+        );
+    }
+}
+
+#[test]
+fn every_generated_file_has_the_header() {
+    let (out, _) = emit_ir(&fixture_ir(), "b24gen generate --x", "../runtime", false);
+    for (path, text) in out.files() {
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.contains(b24gen::emit::MARKER) && first.contains("`b24gen generate --x`"),
+            "{path}: {first}"
+        );
+    }
+}
+
+#[test]
+fn fixture_shapes_map_as_documented() {
+    let (out, stats) = emit_ir(&fixture_ir(), COMMAND, "../runtime", false);
+    let add = out
+        .get("scopes/crm/src/type_2/add.rs")
+        .expect("crm.type.add module");
+    // Case clash `crm.Type.get` / `crm.type.*` and the keyword `type`.
+    assert!(out.get("scopes/crm/src/type/get.rs").is_some());
+    // Deprecation names the replacement.
+    assert!(add.contains(
+        r#"#[deprecated(note = "deprecated in the Bitrix24 docs; use `crm.item.add` instead")]"#
+    ));
+    // Required params in `new`, clashing names suffixed, placeholders in `extra`.
+    assert!(add.contains("pub fn new(id: impl Into<i64>, fields: impl Into<Fields>) -> Self"));
+    assert!(add.contains("#[serde(rename = \"id\", skip_serializing_if = \"Option::is_none\")]\n    pub id_2: Option<i64>,"));
+    assert!(add.contains("pub extra: ::b24_runtime::wire::Object,"));
+    assert!(add.contains("pub n1c_code: Option<String>,"));
+    // Enum from documented values, with `Unknown(String)`; Y/N becomes YesNo.
+    assert!(add.contains("pub enum Status {"));
+    assert!(add.contains("Unknown(String),"));
+    assert!(add.contains("pub is_active: Option<::b24_runtime::wire::YesNo>,"));
+    // Error enum: page codes, empty code once, `OTHER` renamed away from the fallback.
+    assert!(add.contains("\"\" => Self::Empty { description },"));
+    assert!(add.contains("\"OTHER\" => Self::Other2 { description },"));
+    assert!(
+        !add.contains("QueryLimitExceeded"),
+        "system codes come from the runtime"
+    );
+    let list = out
+        .get("scopes/crm/src/type_2/list.rs")
+        .expect("crm.type.list module");
+    assert!(list.contains("RestVersion::V3"));
+    assert!(list.contains("impl bitrix24_core::Paginated for CrmTypeList {}"));
+    assert!(list.contains("pub type Output = Vec<Item>;"));
+    assert!(list.contains("deserialize_with = \"bitrix24_core::de::opt_vec_string\""));
+    // Unscoped methods and the `basic`/`user` choice by name prefix.
+    assert!(out.get("scopes/unscoped/src/event/bind.rs").is_some());
+    assert!(out.get("scopes/user/src/current.rs").is_some());
+    let events = out.get("events/src/lib.rs").expect("events crate");
+    assert!(events.contains("\"ONCRMDEALADD\" => Self::OnCrmDealAdd("));
+    assert_eq!(
+        events.matches("\"ONCRMDEALADD\" =>").count(),
+        1,
+        "one arm per upper-case name"
+    );
+    assert!(stats.unstructured_objects >= 2);
+}
