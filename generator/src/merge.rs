@@ -106,6 +106,10 @@ fn info(page: &str, message: String) -> Diagnostic {
     }
 }
 
+fn has_front_matter(m: &Method) -> bool {
+    m.pagination.is_some() || m.rate_limit_per_sec.is_some()
+}
+
 fn lang_of(m: &Method) -> Option<&str> {
     m.sources.first().and_then(|s| s.split(':').next())
 }
@@ -147,6 +151,14 @@ fn merge_methods(mut group: Vec<Method>, diags: &mut Vec<Diagnostic>) -> Option<
             base.pagination.clone_from(&o.pagination);
         }
         base.paginated |= o.paginated;
+        // Front-matter (only it sets `pagination`/`rate_limit_per_sec`) is
+        // preferred over what another page's body implies.
+        if has_front_matter(&o) && !has_front_matter(&base) {
+            if o.result.is_some() {
+                base.result.clone_from(&o.result);
+            }
+            base.scopes.clone_from(&o.scopes);
+        }
         let ctx = format!("`{}`", base.name);
         merge_fields(&mut base.params, o.params, &ctx, &page, diags);
         match (&mut base.result, o.result) {

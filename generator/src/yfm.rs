@@ -493,6 +493,10 @@ fn is_header(cells: &[String]) -> bool {
         .trim_matches('*')
         .trim()
         .to_lowercase();
+    // Data rows carry type links; header rows never do.
+    if cells.iter().any(|c| c.contains("](")) {
+        return false;
+    }
     if HEADER_WORDS.contains(&label.as_str()) {
         return true;
     }

@@ -222,7 +222,12 @@ fn classify_and_read(
         let t = title.to_lowercase();
         t.contains("event") || t.contains("событи")
     };
-    if subscribe || (event_token.is_some() && (page.rel.contains("/events/") || title_says_event)) {
+    // Widget UI events (`callCardBeforeClose`) are JS callbacks, not webhooks.
+    let ui_event = page.rel.starts_with("widgets/");
+    if !ui_event
+        && (subscribe
+            || (event_token.is_some() && (page.rel.contains("/events/") || title_says_event)))
+    {
         return match read_event(page, event_token.copied(), stats, diags) {
             Some(e) => (PageKind::Event, Extracted::Event(Box::new(e))),
             None => skip(diags, PageKind::Event, "event page without an event name"),
