@@ -123,6 +123,14 @@ fn merge_methods(mut group: Vec<Method>, diags: &mut Vec<Diagnostic>) -> Option<
     let mut base = it.next()?;
     for o in it {
         let page = o.sources.first().cloned().unwrap_or_default();
+        // Front-matter (only it sets `pagination`/`rate_limit_per_sec`) is
+        // preferred over what another page's body implies.
+        if has_front_matter(&o) && !has_front_matter(&base) {
+            if o.result.is_some() {
+                base.result.clone_from(&o.result);
+            }
+            base.scopes.clone_from(&o.scopes);
+        }
         if o.scopes != base.scopes {
             diags.push(info(
                 &page,
@@ -151,14 +159,6 @@ fn merge_methods(mut group: Vec<Method>, diags: &mut Vec<Diagnostic>) -> Option<
             base.pagination.clone_from(&o.pagination);
         }
         base.paginated |= o.paginated;
-        // Front-matter (only it sets `pagination`/`rate_limit_per_sec`) is
-        // preferred over what another page's body implies.
-        if has_front_matter(&o) && !has_front_matter(&base) {
-            if o.result.is_some() {
-                base.result.clone_from(&o.result);
-            }
-            base.scopes.clone_from(&o.scopes);
-        }
         let ctx = format!("`{}`", base.name);
         merge_fields(&mut base.params, o.params, &ctx, &page, diags);
         match (&mut base.result, o.result) {
