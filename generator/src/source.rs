@@ -79,7 +79,7 @@ pub fn discover(dirs: &[PathBuf], diags: &mut Vec<Diagnostic>) -> Vec<PageFile> 
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            if checkout && is_fragment(&rel) {
+            if is_fragment(&rel) {
                 continue;
             }
             if !checkout && rel.eq_ignore_ascii_case("readme.md") {

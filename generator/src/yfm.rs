@@ -493,6 +493,10 @@ fn is_header(cells: &[String]) -> bool {
         .trim_matches('*')
         .trim()
         .to_lowercase();
+    // Data rows carry type links; header rows never do.
+    if cells.iter().any(|c| c.contains("](")) {
+        return false;
+    }
     if HEADER_WORDS.contains(&label.as_str()) {
         return true;
     }
@@ -643,15 +647,22 @@ impl CellTokenizer {
                     }
                 }
                 _ => {
-                    let ch_len = utf8_len(b[k]);
                     if self.in_row {
-                        self.cur.push_str(&s[k..k + ch_len]);
+                        // Copy the run up to the next special byte at once.
+                        let end = b[k..]
+                            .iter()
+                            .position(|c| matches!(c, b'\\' | b'`' | b'|'))
+                            .map_or(b.len(), |p| k + p);
+                        let end = end.max(k + utf8_len(b[k]));
+                        self.cur.push_str(&s[k..end]);
+                        k = end;
+                        continue;
                     } else if !b[k].is_ascii_whitespace() && b[k] != b'-' {
                         // Text outside any row: keep nothing, count it.
                         self.repaired += 1;
                         return;
                     }
-                    k += ch_len;
+                    k += utf8_len(b[k]);
                 }
             }
         }

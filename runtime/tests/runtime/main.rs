@@ -2,3 +2,5 @@
 //! server must misbehave at the connection level).
 mod calls;
 mod common;
+mod limits;
+mod oauth;
