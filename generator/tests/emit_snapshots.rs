@@ -109,3 +109,27 @@ fn fixture_shapes_map_as_documented() {
     );
     assert!(stats.unstructured_objects >= 2);
 }
+
+#[test]
+fn committed_client_is_what_docs_src_generates() {
+    use b24gen::emit::run::GenerateArgs;
+    let args = GenerateArgs {
+        docs: vec!["docs-src".into()],
+        ir: None,
+        out: "generated-client".into(),
+        crate_name: "bitrix24".into(),
+        lang: b24gen::ir::Lang::En,
+        runtime_path: None,
+        workspace: false,
+    };
+    let (out, _) = emit_ir(&docs_src_ir(), &args.command_line(), "../runtime", false);
+    let root = common::workspace().join("generated-client");
+    for (path, text) in out.files() {
+        let committed = std::fs::read_to_string(root.join(path))
+            .unwrap_or_else(|e| panic!("generated-client/{path}: {e}; run `b24gen generate`"));
+        assert!(
+            committed == *text,
+            "generated-client/{path} is stale; run `cargo run -p b24gen -- generate`"
+        );
+    }
+}
