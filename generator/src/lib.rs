@@ -5,7 +5,9 @@
 //! [`source`] (find pages, language, includes) → [`yfm`] (YFM directives and
 //! `#|…|#` tables) → [`page`] (sections, anchors) → [`extract`] (page → IR)
 //! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading.
-//! Then [`rust`] (names and Rust types over the IR) → [`emit`] (the client crates).
+//! Then [`rust`] (names and Rust types over the IR) → [`emit`] (the client crates);
+//! [`conformance`] keeps the books of the suite that checks the docs' examples against them.
+pub mod conformance;
 pub mod emit;
 pub mod extract;
 pub mod frontmatter;

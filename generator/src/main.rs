@@ -63,6 +63,10 @@ enum Command {
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
+        /// The conformance suite's exception list, whose docs mistakes the report lists
+        /// (default: `tests/conformance-exceptions.toml` when present).
+        #[arg(long, value_name = "FILE")]
+        exceptions: Option<PathBuf>,
     },
 }
 
@@ -147,9 +151,21 @@ fn run(cmd: Command) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Report { docs, json } => {
+        Command::Report {
+            docs,
+            json,
+            exceptions,
+        } => {
+            use b24gen::conformance::{load_exceptions, EXCEPTIONS_FILE};
+            let mistakes = match exceptions {
+                Some(path) => load_exceptions(&path)?,
+                None if std::path::Path::new(EXCEPTIONS_FILE).is_file() => {
+                    load_exceptions(std::path::Path::new(EXCEPTIONS_FILE))?
+                }
+                None => Vec::new(),
+            };
             let reading = b24gen::read(&docs.docs);
-            let report = b24gen::report::Report::new(&reading);
+            let report = b24gen::report::Report::new(&reading).with_docs_mistakes(mistakes);
             let text = if json {
                 let mut s = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
                 s.push('\n');

@@ -30,6 +30,9 @@ pub struct Report {
     pub diagnostics: BTreeMap<Severity, u64>,
     /// The most frequent diagnostics (message with names blanked, count).
     pub top_diagnostics: Vec<(String, u64)>,
+    /// Docs mistakes the conformance suite found (its reviewed exception list), to report
+    /// upstream.
+    pub docs_mistakes: Vec<crate::conformance::Exception>,
 }
 
 fn has_lang(m: &Method, lang: Lang) -> bool {
@@ -130,7 +133,14 @@ impl Report {
             en_ru_disagreements: disagreements,
             diagnostics,
             top_diagnostics: top,
+            docs_mistakes: Vec::new(),
         }
+    }
+
+    /// Adds the docs mistakes of the conformance suite's exception list.
+    pub fn with_docs_mistakes(mut self, list: Vec<crate::conformance::Exception>) -> Report {
+        self.docs_mistakes = list;
+        self
     }
 
     /// Human-readable text.
@@ -198,6 +208,21 @@ impl Report {
         let _ = writeln!(o, "most frequent diagnostics:");
         for (m, n) in &self.top_diagnostics {
             let _ = writeln!(o, "  {n:6}  {m}");
+        }
+        let _ = writeln!(
+            o,
+            "docs mistakes found by the conformance suite: {}",
+            self.docs_mistakes.len()
+        );
+        for e in &self.docs_mistakes {
+            let _ = writeln!(
+                o,
+                "  {} [{} {}] {}",
+                e.place(),
+                e.kind.as_str(),
+                e.name,
+                e.reason
+            );
         }
         o
     }

@@ -9,6 +9,8 @@
 pub mod auth;
 pub mod batch;
 pub mod client;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod error;
 pub mod events;
 pub mod limits;

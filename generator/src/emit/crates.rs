@@ -115,6 +115,7 @@ pub fn scope_manifest(
         ),
     );
     t.push_str(&common_deps(opts, &s.names, Some(&plan.core)));
+    t.push_str(&super::conformance::member_features());
     t
 }
 
@@ -129,6 +130,7 @@ pub fn events_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> Str
         ),
     );
     t.push_str(&common_deps(opts, &plan.events_crate, Some(&plan.core)));
+    t.push_str(&super::conformance::member_features());
     t
 }
 
@@ -171,6 +173,8 @@ pub fn facade_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> Str
     for (f, names) in &features {
         t.push_str(&format!("{f} = [\"dep:{}\"]\n", names.package));
     }
+    let packages: Vec<&str> = features.iter().map(|(_, n)| n.package.as_str()).collect();
+    t.push_str(&super::conformance::facade_feature(&packages));
     t.push_str(&format!(
         "\n[dependencies]\nb24-runtime = {{ path = {} }}\n{} = {{ path = {} }}\n",
         toml_str(&runtime_path(opts, 0)),
@@ -263,6 +267,7 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
             pub use #lib as #alias;
         }
     });
+    let registry = super::conformance::facade_registry(plan);
     quote! {
         #doc
         #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -276,6 +281,7 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
         #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
         pub use #events as events;
         #(#scopes)*
+        #registry
     }
 }
 
@@ -329,11 +335,13 @@ pub fn module_file(
         .method
         .as_ref()
         .map(|m| super::method::method_items(m, lang, &core));
+    let registry = is_root.then(|| super::conformance::scope_registry(scope));
     quote! {
         #doc
         #lints
         #mods
         #items
+        #registry
     }
 }
 

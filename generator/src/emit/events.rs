@@ -75,6 +75,7 @@ pub fn events_lib(events: &[EventPlan<'_>], lang: Lang, lints: &TokenStream) -> 
         let v = ident(&e.variant);
         Some(quote!(#upper => Self::#v(::serde_json::from_value(payload)?),))
     });
+    let registry = super::conformance::events_registry(events);
     let names = events.iter().map(|e| {
         let v = ident(&e.variant);
         let name = &e.ir.name;
@@ -123,5 +124,7 @@ pub fn events_lib(events: &[EventPlan<'_>], lang: Lang, lints: &TokenStream) -> 
                 }
             }
         }
+
+        #registry
     }
 }

@@ -134,19 +134,25 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
                     "Keys the docs give only as a pattern ({}), set with `extra`.",
                     keys.join(", ")
                 ));
+                let conformance = super::conformance::extra_field_attrs(s);
                 quote! {
                     #d
                     #[serde(flatten)]
+                    #conformance
                     pub extra: ::b24_runtime::wire::Object,
                 }
             });
             let default = (!s.has_required()).then(|| quote!(Default,));
             let builder = builder(s, &name);
+            let conformance = super::conformance::params_struct_attrs(s);
+            let extra_fn = super::conformance::extra_fn(s);
             quote! {
                 #doc
                 #[derive(Debug, Clone, #default ::serde::Serialize)]
+                #conformance
                 pub struct #name { #(#fields)* #extra }
                 #builder
+                #extra_fn
             }
         }
     }
@@ -175,9 +181,11 @@ fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
         }
     };
     let serde = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
+    let conformance = super::conformance::params_field_attrs(f, dir);
     quote! {
         #doc
         #deprecated
+        #conformance
         #serde
         pub #id: #ty,
     }

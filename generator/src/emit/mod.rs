@@ -14,6 +14,7 @@
 //! scopes/<scope>/                 `<name>-<scope>`: a module per method-name segment
 //! ```
 
+pub mod conformance;
 pub mod core_template;
 pub mod crates;
 pub mod docs;

@@ -28,3 +28,62 @@
 )]
 pub mod dialog;
 pub mod recent;
+/// The conformance registry: one entry per method of this crate.
+#[cfg(feature = "conformance")]
+#[doc(hidden)]
+pub mod __conformance {
+    use ::b24_runtime::conformance as c;
+    pub static METHODS: &[c::MethodEntry] = &[
+        c::MethodEntry {
+            name: "im.dialog.read",
+            rest_version: ::b24_runtime::RestVersion::V2,
+            runtime_keys: &[],
+            response: c::response::<crate::dialog::read::ImDialogRead>,
+            request: c::request::<crate::dialog::read::ImDialogRead>,
+            error: |v| c::error::<
+                crate::dialog::read::ImDialogRead,
+            >(
+                v,
+                |e| match e {
+                    crate::dialog::read::Error::System { .. } => c::ErrorClass::System,
+                    crate::dialog::read::Error::Other { .. } => c::ErrorClass::Other,
+                    _ => c::ErrorClass::Documented,
+                },
+            ),
+        },
+        c::MethodEntry {
+            name: "im.dialog.unread",
+            rest_version: ::b24_runtime::RestVersion::V2,
+            runtime_keys: &[],
+            response: c::response::<crate::dialog::unread::ImDialogUnread>,
+            request: c::request::<crate::dialog::unread::ImDialogUnread>,
+            error: |v| c::error::<
+                crate::dialog::unread::ImDialogUnread,
+            >(
+                v,
+                |e| match e {
+                    crate::dialog::unread::Error::System { .. } => c::ErrorClass::System,
+                    crate::dialog::unread::Error::Other { .. } => c::ErrorClass::Other,
+                    _ => c::ErrorClass::Documented,
+                },
+            ),
+        },
+        c::MethodEntry {
+            name: "im.recent.unread",
+            rest_version: ::b24_runtime::RestVersion::V2,
+            runtime_keys: &[],
+            response: c::response::<crate::recent::unread::ImRecentUnread>,
+            request: c::request::<crate::recent::unread::ImRecentUnread>,
+            error: |v| c::error::<
+                crate::recent::unread::ImRecentUnread,
+            >(
+                v,
+                |e| match e {
+                    crate::recent::unread::Error::System { .. } => c::ErrorClass::System,
+                    crate::recent::unread::Error::Other { .. } => c::ErrorClass::Other,
+                    _ => c::ErrorClass::Documented,
+                },
+            ),
+        },
+    ];
+}

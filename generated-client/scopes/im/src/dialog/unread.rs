@@ -29,9 +29,14 @@ impl ::b24_runtime::Method for ImDialogUnread {
     type Error = Error;
 }
 /// The `result` of the call.
-pub type Output = bitrix24_core::Lenient<bool>;
+pub type Output = ::serde_json::Value;
 /// The parameters of the call.
 #[derive(Debug, Clone, ::serde::Serialize)]
+#[cfg_attr(
+    feature = "conformance",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub struct Params {
     /// Identifier of the dialog. Format:
     /// - **chatXXX** – chat of the recipient, if the message is for a chat

@@ -26,6 +26,11 @@ impl ::b24_runtime::Method for ImRecentUnread {
 pub type Output = bitrix24_core::Lenient<bool>;
 /// The parameters of the call.
 #[derive(Debug, Clone, ::serde::Serialize)]
+#[cfg_attr(
+    feature = "conformance",
+    derive(::serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub struct Params {
     /// Identifier of the dialog. Format:
     /// - **chatXXX** – recipient's chat if the message is for a chat

@@ -1,0 +1,181 @@
+//! Conformance: every JSON example of the docs (EN and RU) against the generated types.
+//!
+//! The whole reference is generated into `target/conformance/bitrix24`, a harness depending on
+//! it with the features `full,conformance` is built beside it, and the harness runs every example
+//! of the IR through the generated registries (`b24_runtime::conformance`). The test prints every
+//! failure (page, block line, JSON path, expected type), the reviewed exceptions
+//! (`tests/conformance-exceptions.toml`) and one summary line per language:
+//! `conformance <lang>: responses fit N/M, requests fit N/M, errors fit N/M, events fit N/M`.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use b24gen::conformance::{
+    cases, failure_line, harness_input, judge, load_exceptions, summary_line, tally, CaseKind,
+    Outcome, EXCEPTIONS_FILE,
+};
+use common::{emit_ir, target_dir, workspace};
+
+const HARNESS: &str = "b24-conformance-harness";
+
+/// Writes `text` to `path` unless it already holds exactly that (keeps cargo's fingerprints).
+fn write_if_changed(path: &Path, text: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The harness workspace around the generated crate: `harness/` and the workspace manifest.
+fn write_harness(base: &Path) {
+    write_if_changed(
+        &base.join("Cargo.toml"),
+        "# Written by generator/tests/conformance.rs.\n[workspace]\nresolver = \"2\"\n\
+         members = [\"harness\", \"bitrix24\", \"bitrix24/core\", \"bitrix24/events\", \"bitrix24/scopes/*\"]\n\n\
+         # The harness runs a few thousand decodes: no optimisation or debug info needed.\n\
+         [profile.dev]\ndebug = false\n",
+    );
+    write_if_changed(
+        &base.join("harness/Cargo.toml"),
+        &format!(
+            "[package]\nname = \"{HARNESS}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\nbitrix24 = {{ path = \"../bitrix24\", features = [\"full\", \"conformance\"] }}\n"
+        ),
+    );
+    write_if_changed(
+        &base.join("harness/src/main.rs"),
+        "fn main() -> std::process::ExitCode {\n    bitrix24::__conformance::main()\n}\n",
+    );
+    if !base.join("Cargo.lock").exists() {
+        std::fs::copy(workspace().join("Cargo.lock"), base.join("Cargo.lock")).unwrap();
+    }
+}
+
+fn build_harness(base: &Path) -> std::path::PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = base.join("target");
+    let output = Command::new(cargo)
+        .current_dir(base)
+        .args(["build", "--offline", "--quiet", "-p", HARNESS])
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", "")
+        .env_remove("CARGO_BUILD_TARGET_DIR")
+        .output()
+        .expect("run cargo");
+    assert!(
+        output.status.success(),
+        "building the conformance harness failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    target.join("debug").join(HARNESS)
+}
+
+#[test]
+fn docs_examples_fit_the_generated_types() {
+    let Some(docs) = b24gen::corpus_or_skip("docs_examples_fit_the_generated_types") else {
+        return;
+    };
+    let ir = b24gen::read_docs(&[docs.join("en"), docs.join("ru")]);
+    let base = target_dir().join("conformance");
+    let runtime = workspace().join("runtime");
+    let (out, _) = emit_ir(
+        &ir,
+        "b24gen generate (conformance test)",
+        &runtime.to_string_lossy(),
+        false,
+    );
+    out.write(&base.join("bitrix24"))
+        .expect("write the generated crates");
+    write_harness(&base);
+    let harness = build_harness(&base);
+
+    let cases = cases(&ir);
+    let input = base.join("cases.json");
+    std::fs::write(&input, serde_json::to_vec(&harness_input(&cases)).unwrap()).unwrap();
+    let output = base.join("outcomes.json");
+    let run = Command::new(&harness)
+        .arg(&input)
+        .arg(&output)
+        .output()
+        .expect("run the harness");
+    assert!(
+        run.status.success(),
+        "the harness failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let outcomes: Vec<Outcome> =
+        serde_json::from_slice(&std::fs::read(&output).unwrap()).expect("outcomes JSON");
+    let verdicts = judge(&cases, &outcomes).expect("an outcome per case");
+
+    let exceptions =
+        load_exceptions(&workspace().join(EXCEPTIONS_FILE)).expect("the exception list parses");
+    let mut excused = BTreeSet::new();
+    let mut stale = Vec::new();
+    for e in &exceptions {
+        let hits: Vec<usize> = verdicts
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| e.covers(v))
+            .map(|(i, _)| i)
+            .collect();
+        if hits.is_empty() || hits.iter().all(|&i| verdicts[i].failure.is_none()) {
+            stale.push(format!("{} [{} {}]", e.place(), e.kind.as_str(), e.name));
+        }
+        excused.extend(hits);
+    }
+
+    let mut unexplained = 0;
+    for (i, v) in verdicts.iter().enumerate() {
+        if let Some(line) = failure_line(v) {
+            if excused.contains(&i) {
+                continue;
+            }
+            unexplained += 1;
+            println!("FAIL {line}");
+        }
+    }
+    println!(
+        "{} failures not in the exception list; {} reviewed exceptions (docs mistakes) in {EXCEPTIONS_FILE}",
+        unexplained,
+        exceptions.len()
+    );
+    let tallies = tally(&verdicts);
+    for (lang, t) in &tallies {
+        println!("{}", summary_line(lang, t));
+    }
+
+    assert!(
+        stale.is_empty(),
+        "exceptions whose example fits now (or is gone); remove them:\n{}",
+        stale.join("\n")
+    );
+    let examples: u64 = tallies.values().map(|t| t.examples()).sum();
+    assert!(
+        exceptions.len() as f64 <= examples as f64 * 0.01,
+        "{} exceptions for {examples} examples: more than 1 %",
+        exceptions.len()
+    );
+    for lang in ["en", "ru"] {
+        let t = tallies
+            .get(lang)
+            .unwrap_or_else(|| panic!("no {lang} examples"));
+        // The suite is only as good as the examples it sees.
+        assert!(
+            t.total(CaseKind::Response) >= 1500,
+            "{lang}: too few responses"
+        );
+        assert!(
+            t.total(CaseKind::Request) >= 1900,
+            "{lang}: too few requests"
+        );
+        assert!(t.total(CaseKind::Event) >= 150, "{lang}: too few events");
+        let r = t.ratio(CaseKind::Response);
+        assert!(r >= 0.99, "{lang}: {:.2} % of responses fit", r * 100.0);
+        let q = t.ratio(CaseKind::Request);
+        assert!(q >= 0.97, "{lang}: {:.2} % of requests fit", q * 100.0);
+    }
+}

@@ -1,0 +1,397 @@
+//! Conformance of the generated types with the JSON examples of the docs (feature `conformance`).
+//!
+//! The generated crates, built with their `conformance` feature, carry a registry: one
+//! [`MethodEntry`] per method and one [`EventEntry`] per event, whose function pointers are the
+//! generic checkers of this module monomorphised for that method's types. A harness feeds them the
+//! docs' examples as [`Case`]s ([`run`], [`main`]) and gets an [`Outcome`] for each.
+//!
+//! # What "fits" means
+//!
+//! - **Response**: the example decodes the way the client decodes an answer: `result` into the
+//!   method's `Result` type (through the same [`response::decode`](crate::response) the typed
+//!   call uses), `time` into [`Time`], `total`/`next` as lenient integers. The docs often print
+//!   only the `result`; an example without a `result` key is decoded as the `result` itself (its
+//!   top-level `time`/`total`/`next`, if any, as the envelope's). A `{"error": …}` body is not a
+//!   response.
+//! - **Error**: `error` is a code (`{"error": "CODE", "error_description": "…"}`, REST 2) or an
+//!   object with `code` and `message` (REST 3). The code goes through the method's
+//!   [`MethodError::from_code`] and must come back from [`MethodError::code`]; the checker reports
+//!   which kind of variant it landed in ([`ErrorClass`]) so the caller can require the documented
+//!   variant when the page documents the code.
+//! - **Request**: the example decodes into the params type (its conformance `Deserialize` denies
+//!   unknown keys; keys the docs give only as a pattern, such as `UF_CRM_...`, go to `extra` and
+//!   must match one of the patterns) and encodes back to the same JSON, modulo:
+//!   - key order;
+//!   - number formatting: `1` = `1.0`, and a number = a string holding the same number (`5` =
+//!     `"5"`): the params type holds integers and doubles as numbers and strings as strings, and
+//!     the portal reads both spellings the same way (its PHP code casts);
+//!   - date formatting: two strings that parse as the same [`wire::DateTime`] are equal (the
+//!     params type re-encodes dates as ISO-8601);
+//!   - `null`: a key whose value is `null` may be absent after re-encoding (an unset optional).
+//!
+//!   Booleans are not normalised: `true` is not `"Y"` nor `1` (the portal compares flags as
+//!   strings). Keys the runtime sets itself ([`MethodEntry::runtime_keys`], `start` of list
+//!   paging) are taken out before decoding.
+//! - **Event**: the payload decodes into the event's `Payload` type.
+
+mod compare;
+pub mod de;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use crate::method::{Method, MethodError, RestVersion};
+use crate::response::{self, Time};
+use crate::wire;
+
+pub use compare::same_json;
+
+/// Why an example does not fit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// JSON path in the example (`result.items[3].ID`, `fields.TITLE`); `""` for the root.
+    pub path: String,
+    /// The Rust type the example was decoded into.
+    pub expected: String,
+    pub message: String,
+}
+
+impl Mismatch {
+    fn new(
+        path: impl Into<String>,
+        expected: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Mismatch {
+            path: path.into(),
+            expected: expected.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = if self.path.is_empty() {
+            "(root)"
+        } else {
+            &self.path
+        };
+        write!(f, "at {path} (into {}): {}", self.expected, self.message)
+    }
+}
+
+/// Which variant of the error enum a code decoded into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorClass {
+    /// A variant of a code the method's page documents.
+    Documented,
+    /// `System`: a system-wide code.
+    System,
+    /// `Other`: a code the generated enum does not know.
+    Other,
+}
+
+/// An error example that decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorFit {
+    pub code: String,
+    pub class: ErrorClass,
+}
+
+/// A method of the registry.
+#[derive(Debug, Clone, Copy)]
+pub struct MethodEntry {
+    /// Wire name.
+    pub name: &'static str,
+    pub rest_version: RestVersion,
+    /// Request keys the runtime sets itself (`start` for list paging) that the params type does
+    /// not declare.
+    pub runtime_keys: &'static [&'static str],
+    pub response: fn(&Value) -> Result<(), Mismatch>,
+    pub request: fn(&Value, &[&str]) -> Result<(), Mismatch>,
+    pub error: fn(&Value) -> Result<ErrorFit, Mismatch>,
+}
+
+/// An event of the registry.
+#[derive(Debug, Clone, Copy)]
+pub struct EventEntry {
+    /// As the docs write it.
+    pub name: &'static str,
+    pub payload: fn(&Value) -> Result<(), Mismatch>,
+}
+
+fn type_name<T>() -> String {
+    std::any::type_name::<T>().to_owned()
+}
+
+/// Decodes `value` into `T`, naming the failing path under `prefix`.
+pub fn decode_value<T: DeserializeOwned>(value: &Value, prefix: &str) -> Result<T, Mismatch> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = join_path(prefix, &e.path().to_string());
+        Mismatch::new(path, type_name::<T>(), e.into_inner().to_string())
+    })
+}
+
+fn join_path(prefix: &str, inner: &str) -> String {
+    if inner == "." || inner.is_empty() {
+        prefix.to_owned()
+    } else if prefix.is_empty() {
+        inner.to_owned()
+    } else if inner.starts_with('[') {
+        format!("{prefix}{inner}")
+    } else {
+        format!("{prefix}.{inner}")
+    }
+}
+
+const ENVELOPE: [&str; 3] = ["time", "total", "next"];
+
+/// A response example fits `M` (see the module docs).
+pub fn response<M: Method>(example: &Value) -> Result<(), Mismatch> {
+    let expected = type_name::<M::Result>();
+    let Some(top) = example.as_object() else {
+        // A bare result that is not an object (a list, a number…).
+        return decode_result::<M>(example);
+    };
+    if top.contains_key("error") && !top.contains_key("result") {
+        return Err(Mismatch::new(
+            "error",
+            expected,
+            "an error body, not a response",
+        ));
+    }
+    let (result, envelope): (Value, Map<String, Value>) = match top.get("result") {
+        Some(r) => (r.clone(), top.clone()),
+        None => {
+            let (env, rest): (Map<String, Value>, Map<String, Value>) = top
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .partition(|(k, _)| ENVELOPE.contains(&k.as_str()));
+            (Value::Object(rest), env)
+        }
+    };
+    decode_result::<M>(&result)?;
+    if let Some(t) = envelope.get("time") {
+        decode_value::<Time>(t, "time")?;
+    }
+    for key in ["total", "next"] {
+        if let Some(v) = envelope.get(key) {
+            let n = wire::opt_i64(v).map_err(|e| Mismatch::new(key, "u64", e.to_string()))?;
+            if n.is_some_and(|n| n < 0) {
+                return Err(Mismatch::new(key, "u64", "a negative cursor"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `result` through the client's own decoder.
+fn decode_result<M: Method>(result: &Value) -> Result<(), Mismatch> {
+    let expected = type_name::<M::Result>();
+    let raw: Box<RawValue> = serde_json::value::to_raw_value(result)
+        .map_err(|e| Mismatch::new("result", &expected, e.to_string()))?;
+    match response::decode::<M::Result>(&raw, "result", M::NAME, 200) {
+        Ok(_) => Ok(()),
+        Err(crate::Error::Decode { path, message, .. }) => {
+            Err(Mismatch::new(path, expected, message))
+        }
+        Err(other) => Err(Mismatch::new("result", expected, other.to_string())),
+    }
+}
+
+/// An error example decodes into `M::Error`; `classify` names the variant kind.
+pub fn error<M: Method>(
+    example: &Value,
+    classify: fn(&M::Error) -> ErrorClass,
+) -> Result<ErrorFit, Mismatch> {
+    let expected = type_name::<M::Error>();
+    let text = |v: Option<&Value>| -> Option<String> {
+        match v? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Null => Some(String::new()),
+            _ => None,
+        }
+    };
+    let (code, description) = match example.get("error") {
+        None => return Err(Mismatch::new("error", expected, "no `error` key")),
+        Some(Value::Object(o)) => {
+            let code = text(o.get("code"))
+                .ok_or_else(|| Mismatch::new("error.code", &expected, "no code"))?;
+            (code, text(o.get("message")).unwrap_or_default())
+        }
+        Some(v) => {
+            let code = text(Some(v))
+                .ok_or_else(|| Mismatch::new("error", &expected, format!("not a code: {v}")))?;
+            let description = match example.get("error_description") {
+                None => String::new(),
+                Some(d) => text(Some(d))
+                    .ok_or_else(|| Mismatch::new("error_description", &expected, "not a string"))?,
+            };
+            (code, description)
+        }
+    };
+    let e = M::Error::from_code(&code, &description);
+    if e.code() != code {
+        return Err(Mismatch::new(
+            "error",
+            expected,
+            format!("code {code:?} came back as {:?}", e.code()),
+        ));
+    }
+    Ok(ErrorFit {
+        class: classify(&e),
+        code,
+    })
+}
+
+/// A request example fits `M::Params` (see the module docs).
+pub fn request<M: Method>(example: &Value, runtime_keys: &[&str]) -> Result<(), Mismatch>
+where
+    M::Params: DeserializeOwned,
+{
+    let expected = type_name::<M::Params>();
+    let mut example = example.clone();
+    if let Some(o) = example.as_object_mut() {
+        for k in runtime_keys {
+            o.remove(*k);
+        }
+    }
+    let params: M::Params = decode_value(&example, "")?;
+    let back = serde_json::to_value(&params)
+        .map_err(|e| Mismatch::new("", &expected, format!("does not encode: {e}")))?;
+    same_json(&example, &back).map_err(|d| {
+        Mismatch::new(
+            d.path,
+            expected,
+            format!("encodes back differently: {}", d.message),
+        )
+    })
+}
+
+/// An event payload example decodes into `P`.
+pub fn payload<P: DeserializeOwned>(example: &Value) -> Result<(), Mismatch> {
+    decode_value::<P>(example, "").map(drop)
+}
+
+/// What an example is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseKind {
+    Response,
+    Request,
+    Error,
+    Event,
+}
+
+/// One example to check.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Case {
+    pub id: usize,
+    pub kind: CaseKind,
+    /// Method or event name.
+    pub name: String,
+    /// 2 or 3 (methods only).
+    #[serde(default)]
+    pub rest_version: u8,
+    pub json: Value,
+}
+
+/// The verdict on one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub id: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mismatch: Option<Mismatch>,
+    /// Error cases that decoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorFit>,
+}
+
+fn version(v: RestVersion) -> u8 {
+    match v {
+        RestVersion::V2 => 2,
+        RestVersion::V3 => 3,
+    }
+}
+
+/// Checks every case against the registries.
+pub fn run(methods: &[&[MethodEntry]], events: &[&[EventEntry]], cases: &[Case]) -> Vec<Outcome> {
+    let mut by_method = std::collections::HashMap::new();
+    for m in methods.iter().flat_map(|s| s.iter()) {
+        by_method.insert((m.name, version(m.rest_version)), m);
+    }
+    let mut by_event = std::collections::HashMap::new();
+    for e in events.iter().flat_map(|s| s.iter()) {
+        by_event.entry(e.name).or_insert(e);
+    }
+    cases
+        .iter()
+        .map(|c| {
+            let missing = |what: &str| {
+                Some(Mismatch::new(
+                    "",
+                    "",
+                    format!("no generated {what} `{}`", c.name),
+                ))
+            };
+            let mut out = Outcome {
+                id: c.id,
+                mismatch: None,
+                error: None,
+            };
+            if c.kind == CaseKind::Event {
+                match by_event.get(c.name.as_str()) {
+                    Some(e) => out.mismatch = (e.payload)(&c.json).err(),
+                    None => out.mismatch = missing("event"),
+                }
+                return out;
+            }
+            let Some(m) = by_method.get(&(c.name.as_str(), c.rest_version)) else {
+                out.mismatch = missing(&format!("REST {} method", c.rest_version));
+                return out;
+            };
+            match c.kind {
+                CaseKind::Response => out.mismatch = (m.response)(&c.json).err(),
+                CaseKind::Request => out.mismatch = (m.request)(&c.json, m.runtime_keys).err(),
+                CaseKind::Error => match (m.error)(&c.json) {
+                    Ok(fit) => out.error = Some(fit),
+                    Err(e) => out.mismatch = Some(e),
+                },
+                CaseKind::Event => {}
+            }
+            out
+        })
+        .collect()
+}
+
+/// A harness's `main`: `harness CASES.json OUTCOMES.json` reads a JSON array of [`Case`]s and
+/// writes the [`Outcome`]s.
+pub fn main(methods: &[&[MethodEntry]], events: &[&[EventEntry]]) -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [cases, outcomes] = args.as_slice() else {
+        eprintln!("usage: harness CASES.json OUTCOMES.json");
+        return std::process::ExitCode::from(2);
+    };
+    let result = std::fs::read(cases)
+        .map_err(|e| format!("cannot read {cases}: {e}"))
+        .and_then(|b| serde_json::from_slice::<Vec<Case>>(&b).map_err(|e| format!("{cases}: {e}")))
+        .and_then(|cases| {
+            let out = run(methods, events, &cases);
+            serde_json::to_vec(&out).map_err(|e| e.to_string())
+        })
+        .and_then(|bytes| {
+            std::fs::write(outcomes, bytes).map_err(|e| format!("cannot write {outcomes}: {e}"))
+        });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("harness: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

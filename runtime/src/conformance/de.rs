@@ -1,0 +1,156 @@
+//! `deserialize_with` helpers of the params types' conformance `Deserialize`.
+//!
+//! Params fields decode as strictly as their Rust type allows, with two exceptions the module
+//! docs of [`conformance`](super) justify: integers, doubles and strings accept each other's
+//! spellings (`"5"` for `5`, `5` for `"5"`), and keys the docs give only as a pattern land in
+//! the `extra` map only when they match one of the patterns.
+
+use serde::de::{self, Deserialize, Deserializer};
+
+use crate::wire::{self, Object};
+
+/// A scalar that decodes leniently (numbers and their strings).
+pub trait Scalar: Sized {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+impl Scalar for i64 {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        wire::i64(d)
+    }
+}
+
+impl Scalar for f64 {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        wire::f64(d)
+    }
+}
+
+impl Scalar for String {
+    fn decode<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        wire::string(d)
+    }
+}
+
+struct L<T>(T);
+
+impl<'de, T: Scalar> Deserialize<'de> for L<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::decode(d).map(L)
+    }
+}
+
+/// A required scalar.
+pub fn scalar<'de, T: Scalar, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+    T::decode(d)
+}
+
+/// An optional scalar: `null` is `None`; anything else must be a `T`.
+pub fn opt<'de, T: Scalar, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<L<T>>::deserialize(d).map(|o| o.map(|l| l.0))
+}
+
+/// A list of scalars.
+pub fn vec<'de, T: Scalar, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Vec::<L<T>>::deserialize(d).map(|v| v.into_iter().map(|l| l.0).collect())
+}
+
+/// An optional list of scalars.
+pub fn opt_vec<'de, T: Scalar, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<T>>, D::Error> {
+    Option::<Vec<L<T>>>::deserialize(d).map(|o| o.map(|v| v.into_iter().map(|l| l.0).collect()))
+}
+
+/// Whether `key` is one the placeholder row `pattern` stands for: the pattern's text before its
+/// first wildcard (`...`, `…`, `<…>`, `*`, `{`, `[`, a closing run of `x`) must begin the key
+/// (ASCII case-insensitively); an empty prefix matches any key; a pattern without a wildcard
+/// matches only itself.
+pub fn matches_pattern(pattern: &str, key: &str) -> bool {
+    let p = pattern.trim();
+    let cut = ["...", "…", "<", "*", "{", "["]
+        .iter()
+        .filter_map(|w| p.find(w))
+        .min();
+    let prefix = match cut {
+        Some(i) => &p[..i],
+        None => {
+            // `UF_CRM_xxx`, `PROPERTY_XXX`: the x-run stands for a code.
+            let last = p.rsplit('_').next().unwrap_or(p);
+            if last.len() >= 3 && last.chars().all(|c| c == 'x' || c == 'X') {
+                &p[..p.len() - last.len()]
+            } else {
+                return p == key;
+            }
+        }
+    };
+    key.len() >= prefix.len()
+        && key.is_char_boundary(prefix.len())
+        && key[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// The flattened `extra` map of a params struct with placeholder rows: every key must match one
+/// of `patterns` (a key that matches none is an unknown field).
+pub fn extra<'de, D: Deserializer<'de>>(d: D, patterns: &[&str]) -> Result<Object, D::Error> {
+    let map = Object::deserialize(d)?;
+    if let Some(k) = map
+        .keys()
+        .find(|k| !patterns.iter().any(|p| matches_pattern(p, k)))
+    {
+        return Err(de::Error::custom(format_args!(
+            "unknown field `{k}`, matching none of the documented patterns {patterns:?}"
+        )));
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn patterns() {
+        assert!(matches_pattern("UF_CRM_...", "UF_CRM_1721244482250"));
+        assert!(matches_pattern("UF_CRM_...", "uf_crm_1"));
+        assert!(!matches_pattern("UF_CRM_...", "TITLE"));
+        assert!(matches_pattern("PARENT_ID_...", "PARENT_ID_1220"));
+        assert!(matches_pattern("ufCrm...", "ufCrm5_1700000000"));
+        assert!(matches_pattern("PROPERTY_XXX", "PROPERTY_12"));
+        assert!(matches_pattern("<field_code>", "anything"));
+        assert!(matches_pattern("<код_поля>", "anything"));
+        assert!(matches_pattern("a.b", "a.b"));
+        assert!(!matches_pattern("a.b", "a.c"));
+        assert!(!matches_pattern("ПОЛЕ...", "П"));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct P {
+        #[serde(deserialize_with = "scalar::<i64, _>")]
+        id: i64,
+        #[serde(default, deserialize_with = "opt::<String, _>")]
+        name: Option<String>,
+        #[serde(default, deserialize_with = "opt_vec::<f64, _>")]
+        xs: Option<Vec<f64>>,
+        #[serde(flatten, deserialize_with = "uf")]
+        extra: Object,
+    }
+
+    fn uf<'de, D: Deserializer<'de>>(d: D) -> Result<Object, D::Error> {
+        extra(d, &["UF_..."])
+    }
+
+    #[test]
+    fn lenient_scalars_and_checked_extra_keys() {
+        let p: P =
+            serde_json::from_value(json!({"id": "5", "name": 7, "xs": ["1.5", 2], "UF_X": 1}))
+                .unwrap();
+        assert_eq!((p.id, p.name.as_deref()), (5, Some("7")));
+        assert_eq!(p.xs, Some(vec![1.5, 2.0]));
+        assert_eq!(p.extra.len(), 1);
+        let p: P = serde_json::from_value(json!({"id": 1, "name": null})).unwrap();
+        assert_eq!(p.name, None);
+        let e = serde_json::from_value::<P>(json!({"id": 1, "TITLE": "x"})).unwrap_err();
+        assert!(e.to_string().contains("unknown field `TITLE`"), "{e}");
+        assert!(serde_json::from_value::<P>(json!({"id": ""})).is_err());
+        assert!(serde_json::from_value::<P>(json!({"id": 1, "xs": [true]})).is_err());
+    }
+}
