@@ -156,6 +156,105 @@ pub mod de {
         wire::opt_vec(d).map(unwrap_all)
     }
 
+    /// A generated result struct: every field optional, filled from the entries of a JSON object.
+    ///
+    /// The generated structs implement this (one `match` arm per field) instead of deriving
+    /// `Deserialize`: serde's derive emits a field enum, a visitor and, for every field with
+    /// `deserialize_with`, a wrapper type, which on thousands of structs is most of the crate's
+    /// compile time. Keys a struct does not know are skipped.
+    pub trait Fields: Default {
+        /// Reads the value of `key` into its field; `false` when `key` is not a field.
+        fn field<'de, A: de::MapAccess<'de>>(&mut self, key: &str, map: &mut A)
+            -> Result<bool, A::Error>;
+    }
+
+    /// `Deserialize` for a [`Fields`] struct: an object, or an empty value (`[]`, `""`, `null`,
+    /// `false`, how the portal spells an empty object) for a struct with every field `None`.
+    pub fn deserialize_struct<'de, D: Deserializer<'de>, T: Fields>(d: D) -> Result<T, D::Error> {
+        d.deserialize_any(StructVisitor(PhantomData))
+    }
+
+    struct StructVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut out = T::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                if !out.field(&key.0, &mut map)? {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(out)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+            match seq.next_element::<IgnoredAny>()? {
+                None => Ok(T::default()),
+                Some(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &self)),
+            }
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+            Ok(T::default())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<T, E> {
+            Ok(T::default())
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<T, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            if v.is_empty() {
+                Ok(T::default())
+            } else {
+                Err(de::Error::invalid_type(de::Unexpected::Str(v), &self))
+            }
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+            if v {
+                Err(de::Error::invalid_type(de::Unexpected::Bool(v), &self))
+            } else {
+                Ok(T::default())
+            }
+        }
+    }
+
+    /// An object key, borrowed from the input when it can be.
+    struct Key<'de>(std::borrow::Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_str(KeyVisitor)
+        }
+    }
+
+    struct KeyVisitor;
+
+    impl<'de> Visitor<'de> for KeyVisitor {
+        type Value = Key<'de>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+            Ok(Key(std::borrow::Cow::Borrowed(v)))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+            Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+            Ok(Key(std::borrow::Cow::Owned(v)))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key<'de>, E> {
+            Ok(Key(std::borrow::Cow::Owned(v.to_string())))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Key<'de>, E> {
+            Ok(Key(std::borrow::Cow::Owned(v.to_string())))
+        }
+    }
+
     /// The text of an enum value sent as a string, a number or a boolean.
     pub fn wire_str<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
         d.deserialize_any(WireStr)
@@ -186,6 +285,78 @@ pub mod de {
         fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
             Ok(v.to_string())
         }
+    }
+}
+
+/// Seeds for [`de::Fields`] impls: `map.next_value_seed(seed::i64())` reads one optional field
+/// leniently. One seed type per kind, shared by every generated struct.
+pub mod seed {
+    use super::{de, wire};
+    use serde::de::{Deserialize, DeserializeSeed, Deserializer};
+    use std::marker::PhantomData;
+
+    macro_rules! scalar_seeds {
+        ($($name:ident: $seed:ident -> $ty:ty = $f:path;)*) => {$(
+            #[doc(hidden)]
+            pub struct $seed;
+
+            impl<'de> DeserializeSeed<'de> for $seed {
+                type Value = Option<$ty>;
+                fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    $f(d)
+                }
+            }
+
+            #[doc = concat!("An optional field read with `", stringify!($f), "`.")]
+            pub fn $name() -> $seed {
+                $seed
+            }
+        )*};
+    }
+
+    scalar_seeds! {
+        i64: I64 -> i64 = wire::opt_i64;
+        f64: F64 -> f64 = wire::opt_f64;
+        bool: Bool -> bool = wire::opt_bool;
+        string: Str -> String = wire::opt_string;
+        yes_no: YesNo -> wire::YesNo = wire::opt_yes_no;
+        date: Date -> wire::Date = wire::opt_date;
+        datetime: DateTime -> wire::DateTime = wire::opt_datetime;
+        value: Value -> serde_json::Value = wire::opt_value;
+        vec_i64: VecI64 -> Vec<i64> = de::opt_vec_i64;
+        vec_f64: VecF64 -> Vec<f64> = de::opt_vec_f64;
+        vec_bool: VecBool -> Vec<bool> = de::opt_vec_bool;
+        vec_string: VecStr -> Vec<String> = de::opt_vec_string;
+    }
+
+    #[doc(hidden)]
+    pub struct Any<T>(PhantomData<fn() -> T>);
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Any<T> {
+        type Value = Option<T>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            de::opt(d)
+        }
+    }
+
+    /// An optional generated struct or enum, read with [`de::opt`].
+    pub fn any<T>() -> Any<T> {
+        Any(PhantomData)
+    }
+
+    #[doc(hidden)]
+    pub struct List<T>(PhantomData<fn() -> T>);
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for List<T> {
+        type Value = Option<Vec<T>>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Vec<T>>, D::Error> {
+            wire::opt_vec(d)
+        }
+    }
+
+    /// An optional list, read with `wire::opt_vec`.
+    pub fn vec<T>() -> List<T> {
+        List(PhantomData)
     }
 }
 "#####;

@@ -47,28 +47,28 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
     }
 }
 
-/// The `deserialize_with` helper of an optional result field of this type.
-fn de_with(ty: &Ty, core: &Ident) -> String {
-    let wire = |f: &str| format!("b24_runtime::wire::{f}");
-    let core_de = |f: &str| format!("{core}::de::{f}");
-    match ty {
-        Ty::I64 => wire("opt_i64"),
-        Ty::F64 => wire("opt_f64"),
-        Ty::Bool => wire("opt_bool"),
-        Ty::Str => wire("opt_string"),
-        Ty::YesNo => wire("opt_yes_no"),
-        Ty::Date => wire("opt_date"),
-        Ty::DateTime => wire("opt_datetime"),
-        Ty::Value | Ty::Object => wire("opt_value"),
-        Ty::Struct(_) | Ty::Enum(_) => core_de("opt"),
+/// The seed that reads an optional result field of this type (see the core crate's `seed`).
+fn seed(ty: &Ty) -> TokenStream {
+    let f = match ty {
+        Ty::I64 => "i64",
+        Ty::F64 => "f64",
+        Ty::Bool => "bool",
+        Ty::Str => "string",
+        Ty::YesNo => "yes_no",
+        Ty::Date => "date",
+        Ty::DateTime => "datetime",
+        Ty::Value | Ty::Object => "value",
+        Ty::Struct(_) | Ty::Enum(_) => "any",
         Ty::Vec(inner) => match **inner {
-            Ty::I64 => core_de("opt_vec_i64"),
-            Ty::F64 => core_de("opt_vec_f64"),
-            Ty::Bool => core_de("opt_vec_bool"),
-            Ty::Str => core_de("opt_vec_string"),
-            _ => wire("opt_vec"),
+            Ty::I64 => "vec_i64",
+            Ty::F64 => "vec_f64",
+            Ty::Bool => "vec_bool",
+            Ty::Str => "vec_string",
+            _ => "vec",
         },
-    }
+    };
+    let f = ident(f);
+    quote!(seed::#f())
 }
 
 /// The docs of a field: its description, then its documented type and flags.
@@ -121,32 +121,108 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     let doc = docs::doc_attrs(&struct_doc(s));
     let fields = s.fields.iter().map(|f| field(f, s.dir, cx));
     match s.dir {
-        Dir::Result => quote! {
-            #doc
-            #[derive(Debug, Clone, ::serde::Deserialize)]
-            pub struct #name { #(#fields)* }
-        },
+        Dir::Result => {
+            let de = deserialize_impl(s, &name, cx.core);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Default)]
+                pub struct #name { #(#fields)* }
+                #de
+            }
+        }
         Dir::Params => {
             let extra = s.has_extra().then(|| {
-                let keys: Vec<String> =
-                    s.placeholders.iter().map(|p| docs::code(&p.name)).collect();
+                let keys: Vec<String> = s.placeholders.iter().map(|p| docs::code(&p.name)).collect();
                 let d = docs::doc_attrs(&format!(
                     "Keys the docs give only as a pattern ({}), set with `extra`.",
                     keys.join(", ")
                 ));
                 quote! {
                     #d
-                    #[serde(flatten)]
                     pub extra: ::b24_runtime::wire::Object,
                 }
             });
             let default = (!s.has_required()).then(|| quote!(Default,));
             let builder = builder(s, &name);
+            let ser = serialize_impl(s, &name);
             quote! {
                 #doc
-                #[derive(Debug, Clone, #default ::serde::Serialize)]
+                #[derive(Debug, Clone, #default)]
                 pub struct #name { #(#fields)* #extra }
                 #builder
+                #ser
+            }
+        }
+    }
+}
+
+/// `Deserialize` through the core crate's `Fields` (one match arm per field, unknown keys skipped).
+fn deserialize_impl(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
+    let body = if s.fields.is_empty() {
+        quote! {
+            let _ = (key, map);
+            Ok(false)
+        }
+    } else {
+        let arms = s.fields.iter().map(|f| {
+            let id = ident(&f.ident);
+            let wire = &f.ir.name;
+            let seed = seed(&f.ty);
+            quote!(#wire => self.#id = map.next_value_seed(#seed)?,)
+        });
+        quote! {
+            use #core::seed;
+            match key {
+                #(#arms)*
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+    };
+    quote! {
+        impl #core::de::Fields for #name {
+            fn field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+                #body
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #core::de::deserialize_struct(d)
+            }
+        }
+    }
+}
+
+/// `Serialize` as a map of the set fields under their wire names (then the `extra` keys).
+fn serialize_impl(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
+    let body = if s.fields.is_empty() && !s.has_extra() {
+        quote!(s.serialize_map(Some(0))?.end())
+    } else {
+        let entries = s.fields.iter().map(|f| {
+            let id = ident(&f.ident);
+            let wire = &f.ir.name;
+            if f.required {
+                quote!(m.serialize_entry(#wire, &self.#id)?;)
+            } else {
+                quote!(if let Some(v) = &self.#id { m.serialize_entry(#wire, v)?; })
+            }
+        });
+        let extra = s
+            .has_extra()
+            .then(|| quote!(for (k, v) in &self.extra { m.serialize_entry(k, v)?; }));
+        quote! {
+            let mut m = s.serialize_map(None)?;
+            #(#entries)*
+            #extra
+            m.end()
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                #body
             }
         }
     }
@@ -156,29 +232,15 @@ fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
     let doc = docs::doc_attrs(&field_doc(f.ir, dir, cx.base));
     let id = ident(&f.ident);
     let ty = ty_tokens(&f.ty);
-    let mut args = Vec::new();
-    if crate::rust::naming::unraw(&f.ident) != f.ir.name {
-        let wire = &f.ir.name;
-        args.push(quote!(rename = #wire));
-    }
     let deprecated = f.ir.deprecated.then(|| quote!(#[deprecated]));
-    let ty = match dir {
-        Dir::Params if f.required => ty,
-        Dir::Params => {
-            args.push(quote!(skip_serializing_if = "Option::is_none"));
-            quote!(Option<#ty>)
-        }
-        Dir::Result => {
-            let with = de_with(&f.ty, cx.core);
-            args.push(quote!(default, deserialize_with = #with));
-            quote!(Option<#ty>)
-        }
+    let ty = if dir == Dir::Params && f.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
     };
-    let serde = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
     quote! {
         #doc
         #deprecated
-        #serde
         pub #id: #ty,
     }
 }
