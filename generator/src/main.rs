@@ -2,6 +2,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Bitrix24 REST reference → typed Rust client.
 #[derive(Parser)]
 #[command(name = "b24gen", version)]

@@ -31,14 +31,15 @@
 #[non_exhaustive]
 pub enum Event {
     /// An event the docs do not describe, with its raw payload.
-    Unknown { name: String, payload: ::serde_json::Value },
+    Unknown {
+        name: String,
+        payload: ::serde_json::Value,
+    },
 }
 impl Event {
     /// Decodes a handler payload (`{"event": …, "data": …, "ts": …, "auth": …}`),
     /// choosing the variant by its `event` key.
-    pub fn from_payload(
-        payload: ::serde_json::Value,
-    ) -> Result<Self, ::serde_json::Error> {
+    pub fn from_payload(payload: ::serde_json::Value) -> Result<Self, ::serde_json::Error> {
         let name = payload
             .get("event")
             .and_then(::serde_json::Value::as_str)
@@ -52,16 +53,12 @@ impl Event {
         name: &str,
         payload: ::serde_json::Value,
     ) -> Result<Self, ::serde_json::Error> {
-        Ok(
-            match name.to_ascii_uppercase().as_str() {
-                _ => {
-                    Self::Unknown {
-                        name: name.to_owned(),
-                        payload,
-                    }
-                }
+        Ok(match name.to_ascii_uppercase().as_str() {
+            _ => Self::Unknown {
+                name: name.to_owned(),
+                payload,
             },
-        )
+        })
     }
     /// The event's name as the docs write it.
     pub fn name(&self) -> &str {

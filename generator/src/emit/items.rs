@@ -68,7 +68,7 @@ fn seed(ty: &Ty) -> TokenStream {
         },
     };
     let f = ident(f);
-    quote!(seed::#f())
+    quote!(#f)
 }
 
 /// The docs of a field: its description, then its documented type and flags.
@@ -132,7 +132,8 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
         }
         Dir::Params => {
             let extra = s.has_extra().then(|| {
-                let keys: Vec<String> = s.placeholders.iter().map(|p| docs::code(&p.name)).collect();
+                let keys: Vec<String> =
+                    s.placeholders.iter().map(|p| docs::code(&p.name)).collect();
                 let d = docs::doc_attrs(&format!(
                     "Keys the docs give only as a pattern ({}), set with `extra`.",
                     keys.join(", ")
@@ -143,8 +144,8 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
                 }
             });
             let default = (!s.has_required()).then(|| quote!(Default,));
-            let builder = builder(s, &name);
-            let ser = serialize_impl(s, &name);
+            let builder = builder(s, &name, cx.core);
+            let ser = serialize_impl(s, &name, cx.core);
             quote! {
                 #doc
                 #[derive(Debug, Clone, #default)]
@@ -156,76 +157,28 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     }
 }
 
-/// `Deserialize` through the core crate's `Fields` (one match arm per field, unknown keys skipped).
+/// `Fields` + `Deserialize` through the core crate's `result_fields!` (one entry per field).
 fn deserialize_impl(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
-    let body = if s.fields.is_empty() {
-        quote! {
-            let _ = (key, map);
-            Ok(false)
-        }
-    } else {
-        let arms = s.fields.iter().map(|f| {
-            let id = ident(&f.ident);
-            let wire = &f.ir.name;
-            let seed = seed(&f.ty);
-            quote!(#wire => self.#id = map.next_value_seed(#seed)?,)
-        });
-        quote! {
-            use #core::seed;
-            match key {
-                #(#arms)*
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-    };
-    quote! {
-        impl #core::de::Fields for #name {
-            fn field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                #body
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #core::de::deserialize_struct(d)
-            }
-        }
-    }
+    let entries = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let wire = &f.ir.name;
+        let seed = seed(&f.ty);
+        quote!(#wire => #id: #seed,)
+    });
+    quote!(#core::result_fields!(#name { #(#entries)* });)
 }
 
-/// `Serialize` as a map of the set fields under their wire names (then the `extra` keys).
-fn serialize_impl(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
-    let body = if s.fields.is_empty() && !s.has_extra() {
-        quote!(s.serialize_map(Some(0))?.end())
-    } else {
-        let entries = s.fields.iter().map(|f| {
-            let id = ident(&f.ident);
-            let wire = &f.ir.name;
-            if f.required {
-                quote!(m.serialize_entry(#wire, &self.#id)?;)
-            } else {
-                quote!(if let Some(v) = &self.#id { m.serialize_entry(#wire, v)?; })
-            }
-        });
-        let extra = s
-            .has_extra()
-            .then(|| quote!(for (k, v) in &self.extra { m.serialize_entry(k, v)?; }));
-        quote! {
-            let mut m = s.serialize_map(None)?;
-            #(#entries)*
-            #extra
-            m.end()
-        }
-    };
-    quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                #body
-            }
-        }
-    }
+/// `Serialize` through the core crate's `params_serialize!`: a map of the set fields under their
+/// wire names, then the `extra` keys.
+fn serialize_impl(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
+    let entries = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let wire = &f.ir.name;
+        let kind = if f.required { quote!(req) } else { quote!(opt) };
+        quote!(#kind #wire => #id,)
+    });
+    let extra = s.has_extra().then(|| quote!(extra));
+    quote!(#core::params_serialize!(#name { #(#entries)* } #extra);)
 }
 
 fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
@@ -245,8 +198,8 @@ fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
     }
 }
 
-/// `new(required…)` and one setter per optional field.
-fn builder(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
+/// `new(required…)` and, through the core crate's `setters!`, one setter per optional field.
+fn builder(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
     let required: Vec<&FieldPlan<'_>> = s.fields.iter().filter(|f| f.required).collect();
     let new = if required.is_empty() {
         quote! {
@@ -285,16 +238,8 @@ fn builder(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
     let setters = s.fields.iter().filter(|f| !f.required).map(|f| {
         let id = ident(&f.ident);
         let ty = ty_tokens(&f.ty);
-        let doc = docs::doc_attrs(&format!("Sets {}.", docs::code(&f.ir.name)));
         let deprecated = f.ir.deprecated.then(|| quote!(#[deprecated]));
-        quote! {
-            #doc
-            #deprecated
-            pub fn #id(mut self, value: impl Into<#ty>) -> Self {
-                self.#id = Some(value.into());
-                self
-            }
-        }
+        quote!(#deprecated #id: #ty,)
     });
     let extra = s.has_extra().then(|| {
         quote! {
@@ -305,12 +250,14 @@ fn builder(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
             }
         }
     });
+    let any_setters = s.fields.iter().any(|f| !f.required);
+    let setters = any_setters.then(|| quote!(#core::setters!(#name { #(#setters)* });));
     quote! {
         impl #name {
             #new
-            #(#setters)*
             #extra
         }
+        #setters
     }
 }
 
@@ -333,15 +280,10 @@ fn enumeration(e: &EnumPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
         let d = docs::doc_attrs(&d);
         quote!(#d #vid,)
     });
-    let to_str = e.variants.iter().map(|(v, value)| {
+    let entries = e.variants.iter().map(|(v, value)| {
         let vid = ident(v);
         let lit = &value.value;
-        quote!(Self::#vid => #lit,)
-    });
-    let from_str = e.variants.iter().map(|(v, value)| {
-        let vid = ident(v);
-        let lit = &value.value;
-        quote!(#lit => Self::#vid,)
+        quote!(#vid = #lit,)
     });
     quote! {
         #doc
@@ -351,35 +293,6 @@ fn enumeration(e: &EnumPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
             /// A value the docs do not list.
             Unknown(String),
         }
-
-        impl #name {
-            /// The wire spelling.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(s) => s,
-                }
-            }
-
-            /// The variant for a wire spelling (`Unknown` for values the docs do not list).
-            pub fn from_wire(s: &str) -> Self {
-                match s {
-                    #(#from_str)*
-                    _ => Self::Unknown(s.to_owned()),
-                }
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #core::de::wire_str(d).map(|s| Self::from_wire(&s))
-            }
-        }
+        #core::wire_enum!(#name { #(#entries)* });
     }
 }

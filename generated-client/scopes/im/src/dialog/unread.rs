@@ -31,19 +31,17 @@ impl ::b24_runtime::Method for ImDialogUnread {
 /// The `result` of the call.
 pub type Output = bitrix24_core::Lenient<bool>;
 /// The parameters of the call.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Params {
     /// Identifier of the dialog. Format:
     /// - **chatXXX** – chat of the recipient, if the message is for a chat
     /// - **XXX** – identifier of the recipient, if the message is for a private dialog
     ///
     /// (wire name `DIALOG_ID`, type `unknown`, **required**)
-    #[serde(rename = "DIALOG_ID")]
     pub dialog_id: ::serde_json::Value,
     /// Identifier of the first unread message
     ///
     /// (wire name `MESSAGE_ID`, type `unknown`, **required**)
-    #[serde(rename = "MESSAGE_ID")]
     pub message_id: ::serde_json::Value,
 }
 impl Params {
@@ -58,6 +56,9 @@ impl Params {
         }
     }
 }
+bitrix24_core::params_serialize!(
+    Params { req "DIALOG_ID" => dialog_id, req "MESSAGE_ID" => message_id, }
+);
 /// Errors of `im.dialog.unread`: the codes its page documents, the system-wide ones, and any other.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -71,61 +72,14 @@ pub enum Error {
     /// An incorrect dialog identifier was specified
     DialogIdEmpty { description: String },
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System {
+        kind: ::b24_runtime::SystemError,
+        code: String,
+        description: String,
+    },
     /// A code the docs do not list for this method.
     Other { code: String, description: String },
 }
-impl ::b24_runtime::MethodError for Error {
-    fn from_code(code: &str, description: &str) -> Self {
-        let description = description.to_owned();
-        match code {
-            "MESSAGE_ID_ERROR" => {
-                Self::MessageIdError {
-                    description,
-                }
-            }
-            "DIALOG_ID_EMPTY" => Self::DialogIdEmpty { description },
-            _ => {
-                match ::b24_runtime::SystemError::from_code(code) {
-                    Some(kind) => {
-                        Self::System {
-                            kind,
-                            code: code.to_owned(),
-                            description,
-                        }
-                    }
-                    None => {
-                        Self::Other {
-                            code: code.to_owned(),
-                            description,
-                        }
-                    }
-                }
-            }
-        }
-    }
-    fn code(&self) -> &str {
-        match self {
-            Self::MessageIdError { .. } => "MESSAGE_ID_ERROR",
-            Self::DialogIdEmpty { .. } => "DIALOG_ID_EMPTY",
-            Self::System { code, .. } | Self::Other { code, .. } => code,
-        }
-    }
-}
-impl Error {
-    /// The `error_description` the portal sent.
-    pub fn description(&self) -> &str {
-        match self {
-            Self::MessageIdError { description }
-            | Self::DialogIdEmpty { description }
-            | Self::System { description, .. }
-            | Self::Other { description, .. } => description,
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{}: {}", ::b24_runtime::MethodError::code(self), self.description())
-    }
-}
-impl ::std::error::Error for Error {}
+bitrix24_core::method_error!(
+    Error { MessageIdError = "MESSAGE_ID_ERROR", DialogIdEmpty = "DIALOG_ID_EMPTY", }
+);

@@ -25,19 +25,17 @@ impl ::b24_runtime::Method for ImRecentUnread {
 /// The `result` of the call.
 pub type Output = bitrix24_core::Lenient<bool>;
 /// The parameters of the call.
-#[derive(Debug, Clone, ::serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Params {
     /// Identifier of the dialog. Format:
     /// - **chatXXX** – recipient's chat if the message is for a chat
     /// - **XXX** – recipient's identifier if the message is for a private conversation
     ///
     /// (wire name `DIALOG_ID`, type `unknown`, **required**)
-    #[serde(rename = "DIALOG_ID")]
     pub dialog_id: ::serde_json::Value,
     /// Set / remove the "unread" label on the dialog - `'Y'|'N'`
     ///
     /// (wire name `ACTION`, type `unknown`)
-    #[serde(rename = "ACTION", skip_serializing_if = "Option::is_none")]
     pub action: Option<::serde_json::Value>,
 }
 impl Params {
@@ -48,12 +46,13 @@ impl Params {
             action: None,
         }
     }
-    /// Sets `ACTION`.
-    pub fn action(mut self, value: impl Into<::serde_json::Value>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
 }
+bitrix24_core::setters!(Params {
+    action: ::serde_json::Value,
+});
+bitrix24_core::params_serialize!(
+    Params { req "DIALOG_ID" => dialog_id, opt "ACTION" => action, }
+);
 /// Errors of `im.recent.unread`: the codes its page documents, the system-wide ones, and any other.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -63,54 +62,12 @@ pub enum Error {
     /// The `DIALOG_ID` parameter was not provided or does not match the format.
     DialogIdEmpty { description: String },
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System {
+        kind: ::b24_runtime::SystemError,
+        code: String,
+        description: String,
+    },
     /// A code the docs do not list for this method.
     Other { code: String, description: String },
 }
-impl ::b24_runtime::MethodError for Error {
-    fn from_code(code: &str, description: &str) -> Self {
-        let description = description.to_owned();
-        match code {
-            "DIALOG_ID_EMPTY" => Self::DialogIdEmpty { description },
-            _ => {
-                match ::b24_runtime::SystemError::from_code(code) {
-                    Some(kind) => {
-                        Self::System {
-                            kind,
-                            code: code.to_owned(),
-                            description,
-                        }
-                    }
-                    None => {
-                        Self::Other {
-                            code: code.to_owned(),
-                            description,
-                        }
-                    }
-                }
-            }
-        }
-    }
-    fn code(&self) -> &str {
-        match self {
-            Self::DialogIdEmpty { .. } => "DIALOG_ID_EMPTY",
-            Self::System { code, .. } | Self::Other { code, .. } => code,
-        }
-    }
-}
-impl Error {
-    /// The `error_description` the portal sent.
-    pub fn description(&self) -> &str {
-        match self {
-            Self::DialogIdEmpty { description }
-            | Self::System { description, .. }
-            | Self::Other { description, .. } => description,
-        }
-    }
-}
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        write!(f, "{}: {}", ::b24_runtime::MethodError::code(self), self.description())
-    }
-}
-impl ::std::error::Error for Error {}
+bitrix24_core::method_error!(Error { DialogIdEmpty = "DIALOG_ID_EMPTY", });
