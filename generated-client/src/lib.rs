@@ -6,7 +6,7 @@
 //!
 //! # Layout
 //!
-//! A method lives at `bitrix24::<scope>::<rest of its name>`: the scope is its documented scope (the one its name starts with, when it has several; `unscoped` when the docs give none), the rest is the method name without that scope, one module per segment in snake case. `im.dialog.read` is `bitrix24::im::dialog::read`, `tasks.task.add` (scope `task`) is `bitrix24::task::tasks::task::add`. Each method module holds:
+//! A method lives at `bitrix24::<scope>::<rest of its name>`: the scope is its documented scope (the one its name starts with, when it has several; `unscoped` when the docs give none), the rest is the method name without that scope, one module per segment in snake case. `im.dialog.read` is `bitrix24::im::dialog::read`, `tasks.task.add` (scope `task`) is `bitrix24::task::tasks::task::add`; a name documented twice in one scope (a REST 2 and a REST 3 page) gets `_v3` on its last module (`add_v3`). Each method module holds:
 //!
 //! - the method type (`ImDialogRead`, a unit struct implementing [`runtime::Method`]: wire name, REST version, read-only or write, params, result and error types);
 //! - `Params`: required parameters in `Params::new(…)`, optional ones set with builder methods and left out of the request when unset; fields carry the exact wire names;

@@ -213,7 +213,8 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
          scope (the one its name starts with, when it has several; `unscoped` when the docs give \
          none), the rest is the method name without that scope, one module per segment in \
          snake case. `im.dialog.read` is `{name}::im::dialog::read`, `tasks.task.add` (scope \
-         `task`) is `{name}::task::tasks::task::add`. Each method module holds:\n\n\
+         `task`) is `{name}::task::tasks::task::add`; a name documented twice in one scope (a REST 2 and \
+         a REST 3 page) gets `_v3` on its last module (`add_v3`). Each method module holds:\n\n\
          - the method type (`ImDialogRead`, a unit struct implementing [`runtime::Method`]: wire \
          name, REST version, read-only or write, params, result and error types);\n\
          - `Params`: required parameters in `Params::new(…)`, optional ones set with builder \
