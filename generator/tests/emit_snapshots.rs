@@ -145,3 +145,46 @@ fn committed_client_is_what_docs_src_generates() {
         );
     }
 }
+
+#[test]
+fn doc_lang_ru_uses_russian_text_and_site() {
+    use b24gen::emit::{self, EmitOptions};
+    use b24gen::rust::PlanOptions;
+    let (out, _) = emit::generate(
+        &fixture_ir(),
+        &PlanOptions {
+            crate_name: "bitrix24".into(),
+            lang: b24gen::ir::Lang::Ru,
+        },
+        &EmitOptions {
+            command: COMMAND.into(),
+            runtime_path: "../runtime".into(),
+            workspace: false,
+        },
+    )
+    .unwrap();
+    let add = out.get("scopes/crm/src/type_2/add.rs").unwrap();
+    assert!(add.contains("/// `crm.type.add`: Добавить тип"));
+    assert!(add.contains("/// Добавляет тип."));
+    assert!(add.contains("(https://apidocs.bitrix24.ru/api-reference/crm/type/crm-type-add.html)"));
+    // Text missing in Russian falls back to English.
+    let list = out.get("scopes/crm/src/type_2/list.rs").unwrap();
+    assert!(list.contains("/// `crm.type.list`: List types"));
+    // A page known only in English links the English site.
+    assert!(list.contains("https://apidocs.bitrix24.com/api-reference/crm/type/crm-type-list.html"));
+    let (en, _) = emit_ir(&fixture_ir(), COMMAND, "../runtime", false);
+    assert_eq!(
+        common::count_emitted(&out),
+        common::count_emitted(&en),
+        "the language changes docs only"
+    );
+}
+
+#[test]
+fn stats_count_unstructured_objects() {
+    let s = b24gen::rust::stats(&fixture_ir());
+    // `filter` (params), `extra` (list item), `event.bind`'s undocumented result.
+    assert_eq!(s.unstructured_objects, 3);
+    assert_eq!(s.methods, 5);
+    assert_eq!(s.events, 3);
+}
