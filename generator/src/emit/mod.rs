@@ -152,7 +152,7 @@ pub fn emit_profiled(
             docs::begin_file();
             let tokens = render(plan, &job).map_err(err)?;
             // The workspace's `cargo fmt` must leave generated files as prettyplease wrote them.
-            let tokens = quote::quote!(#![rustfmt::skip] #tokens);
+            let tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)] #tokens);
             add(&t_tokens, start);
             let start = Instant::now();
             let file: syn::File = syn::parse2(tokens).map_err(err)?;
