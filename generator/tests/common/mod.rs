@@ -107,7 +107,7 @@ pub fn count_emitted(out: &Output) -> (usize, usize) {
     let methods = out
         .files()
         .values()
-        .map(|t| t.matches("impl ::b24_runtime::Method for ").count())
+        .map(|t| t.matches("const NAME: &'static str = ").count())
         .sum();
     let events = out
         .files()
