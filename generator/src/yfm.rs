@@ -480,19 +480,26 @@ const HEADER_WORDS: &[&str] = &[
     "текст ошибки",
 ];
 
+/// A header cell's label: its first line, before any `` `type` `` or
+/// ` / **Type**`, without bold markers, lower-cased.
+pub fn header_label(cell: &str) -> String {
+    cell.split(['\n', '`'])
+        .next()
+        .unwrap_or("")
+        .split(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .replace('*', "")
+        .trim()
+        .to_lowercase()
+}
+
 /// The first row is a header when its first cell is a known bold label.
 fn is_header(cells: &[String]) -> bool {
     let Some(first) = cells.first() else {
         return false;
     };
-    let label = first
-        .split(['\n', '/'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_matches('*')
-        .trim()
-        .to_lowercase();
+    let label = header_label(first);
     // Data rows carry type links; header rows never do.
     if cells.iter().any(|c| c.contains("](")) {
         return false;
