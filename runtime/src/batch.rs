@@ -191,11 +191,17 @@ impl Batch {
         value: impl Into<Value>,
     ) -> Result<(), Error> {
         let Some(&i) = self.index.get(&handle.key) else {
-            return Err(Error::invalid("batch", format!("no command `{}`", handle.key)));
+            return Err(Error::invalid(
+                "batch",
+                format!("no command `{}`", handle.key),
+            ));
         };
         let cmd = &mut self.commands[i];
         let Some((last, parents)) = path.split_last() else {
-            return Err(Error::invalid(&cmd.method, "set_param needs a non-empty path"));
+            return Err(Error::invalid(
+                &cmd.method,
+                "set_param needs a non-empty path",
+            ));
         };
         let mut slot = &mut cmd.params;
         for p in parents {
@@ -242,7 +248,10 @@ impl Batch {
             ));
         }
         if self.index.contains_key(&key) {
-            return Err(Error::invalid(method, format!("duplicate batch key {key:?}")));
+            return Err(Error::invalid(
+                method,
+                format!("duplicate batch key {key:?}"),
+            ));
         }
         self.index.insert(key.clone(), self.commands.len());
         self.commands.push(Command {
@@ -262,8 +271,14 @@ fn to_object<P: Serialize + ?Sized>(method: &str, params: &P) -> Result<Value, E
     match serde_json::to_value(params) {
         Ok(Value::Null) => Ok(Value::Object(Default::default())),
         Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(Error::invalid(method, "the params must serialize to a JSON object")),
-        Err(e) => Err(Error::invalid(method, format!("cannot serialize the params: {e}"))),
+        Ok(_) => Err(Error::invalid(
+            method,
+            "the params must serialize to a JSON object",
+        )),
+        Err(e) => Err(Error::invalid(
+            method,
+            format!("cannot serialize the params: {e}"),
+        )),
     }
 }
 
@@ -417,9 +432,9 @@ impl BatchResults {
                     RefKind::Result => {
                         let root: Value = serde_json::from_str(raw.get())
                             .map_err(|e| format!("cannot read `{}`: {e}", r.key))?;
-                        walk(&root, &r.path)
-                            .cloned()
-                            .ok_or_else(|| format!("reference {} does not resolve", &s[r.start..r.end]))?
+                        walk(&root, &r.path).cloned().ok_or_else(|| {
+                            format!("reference {} does not resolve", &s[r.start..r.end])
+                        })?
                     }
                     RefKind::Total => total.map(Value::from).unwrap_or(Value::Null),
                     RefKind::Next => next.map(Value::from).unwrap_or(Value::Null),
@@ -617,8 +632,14 @@ fn parse_chunk(
             let (code, description) = match e.error {
                 Value::String(c) => (c, e.error_description.unwrap_or_default()),
                 Value::Object(o) => (
-                    o.get("code").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                    o.get("message").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                    o.get("code")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    o.get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
                 ),
                 other => (other.to_string(), e.error_description.unwrap_or_default()),
             };
@@ -675,7 +696,10 @@ impl Client {
                 match results.resolve(&cmd.params) {
                     Ok(params) => {
                         let q = build_query(&params);
-                        cmd_map.insert(cmd.key.clone(), Value::String(format!("{}?{q}", cmd.method)));
+                        cmd_map.insert(
+                            cmd.key.clone(),
+                            Value::String(format!("{}?{q}", cmd.method)),
+                        );
                         sent.push(cmd);
                     }
                     Err(reason) => results.not_run(cmd, reason),
@@ -688,7 +712,13 @@ impl Client {
             let body = serde_json::to_vec(&body)
                 .map_err(|e| Error::invalid("batch", format!("cannot serialize the batch: {e}")))?;
             let read_only = sent.iter().all(|c| c.read_only);
-            let call = self.call_spec("batch", RestVersion::V2, read_only, body, &CallOptions::default());
+            let call = self.call_spec(
+                "batch",
+                RestVersion::V2,
+                read_only,
+                body,
+                &CallOptions::default(),
+            );
             let halt = batch.halt;
             let answer = self
                 .execute(call, |status, env| {
@@ -747,13 +777,20 @@ mod tests {
     fn finds_references() {
         let refs = find_refs("$result[deal][COMPANY_ID]");
         assert_eq!(refs.len(), 1);
-        assert_eq!((refs[0].key, refs[0].path.clone()), ("deal", vec!["COMPANY_ID"]));
+        assert_eq!(
+            (refs[0].key, refs[0].path.clone()),
+            ("deal", vec!["COMPANY_ID"])
+        );
         assert_eq!((refs[0].start, refs[0].end), (0, 25));
         let refs = find_refs("a $result_total[x] b $result_next[y] $result[z][0][ID]");
         let kinds: Vec<_> = refs.iter().map(|r| (&r.kind, r.key)).collect();
         assert_eq!(
             kinds,
-            vec![(&RefKind::Total, "x"), (&RefKind::Next, "y"), (&RefKind::Result, "z")]
+            vec![
+                (&RefKind::Total, "x"),
+                (&RefKind::Next, "y"),
+                (&RefKind::Result, "z")
+            ]
         );
         assert!(find_refs("$result without brackets").is_empty());
     }
@@ -793,7 +830,10 @@ mod tests {
             json!({"id": "12", "row": 7, "text": "total=3!", "same_call": "$result[other][ID]"})
         );
         assert!(r.resolve(&json!({"id": "$result[deal][NOPE]"})).is_err());
-        assert!(r.resolve(&json!({"id": "$result[bad]"})).unwrap_err().contains("failed"));
+        assert!(r
+            .resolve(&json!({"id": "$result[bad]"}))
+            .unwrap_err()
+            .contains("failed"));
     }
 
     #[test]
@@ -805,8 +845,12 @@ mod tests {
         assert!(b.add_raw("", "m", json!({}), true).is_err());
         assert!(b.add_raw("y", "m", json!([1]), true).is_err());
         let h = b.add_raw("c0", "m", json!({}), true).unwrap();
-        b.set_param(&h, &["fields", "COMPANY_ID"], h.field("X")).unwrap();
-        assert_eq!(b.commands[1].params, json!({"fields": {"COMPANY_ID": "$result[c0][X]"}}));
+        b.set_param(&h, &["fields", "COMPANY_ID"], h.field("X"))
+            .unwrap();
+        assert_eq!(
+            b.commands[1].params,
+            json!({"fields": {"COMPANY_ID": "$result[c0][X]"}})
+        );
         // Auto keys skip taken ones.
         assert_eq!(b.auto_key(), "c1");
     }

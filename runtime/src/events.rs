@@ -223,10 +223,16 @@ mod tests {
     fn verifies_application_token() {
         let e = Event::from_form(FORM).unwrap();
         assert!(e.verify("51856fefc120afa4b628cc82d3935cce").is_ok());
-        assert!(matches!(e.verify("51856fefc120afa4b628cc82d3935ccX"), Err(EventError::BadToken)));
+        assert!(matches!(
+            e.verify("51856fefc120afa4b628cc82d3935ccX"),
+            Err(EventError::BadToken)
+        ));
         assert!(matches!(e.verify(""), Err(EventError::BadToken)));
         let no_token = Event::from_form(b"event=ONAPPUNINSTALL&data[LANGUAGE_ID]=en").unwrap();
-        assert!(matches!(no_token.verify("x"), Err(EventError::MissingToken)));
+        assert!(matches!(
+            no_token.verify("x"),
+            Err(EventError::MissingToken)
+        ));
         assert!(Event::parse_verified(None, FORM, "51856fefc120afa4b628cc82d3935cce").is_ok());
         assert!(Event::parse_verified(None, FORM, "nope").is_err());
     }
@@ -252,8 +258,14 @@ mod tests {
         assert_eq!(e.event, "ONCRMDEALUPDATE");
         assert!(e.verify("tok").is_ok());
         assert!(e.tokens().is_none());
-        assert!(matches!(Event::from_form(b"data[x]=1"), Err(EventError::MissingEvent)));
-        assert!(matches!(Event::from_json(b"{"), Err(EventError::Malformed(_))));
+        assert!(matches!(
+            Event::from_form(b"data[x]=1"),
+            Err(EventError::MissingEvent)
+        ));
+        assert!(matches!(
+            Event::from_json(b"{"),
+            Err(EventError::Malformed(_))
+        ));
         let bad = Event::from_form(b"event=E&data[FIELDS][ID]=abc").unwrap();
         match bad.data_as::<DealEvent>() {
             Err(EventError::Data { path, .. }) => assert_eq!(path, "data.FIELDS.ID"),

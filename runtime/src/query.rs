@@ -99,7 +99,11 @@ fn step<'v>(slot: &'v mut Value, seg: &str) -> Option<&'v mut Value> {
         if !slot.is_object() {
             *slot = Value::Object(Default::default());
         }
-        Some(slot.as_object_mut()?.entry(seg.to_owned()).or_insert(Value::Null))
+        Some(
+            slot.as_object_mut()?
+                .entry(seg.to_owned())
+                .or_insert(Value::Null),
+        )
     }
 }
 
@@ -142,7 +146,8 @@ mod tests {
 
     #[test]
     fn round_trip_of_nested_objects() {
-        let params = json!({"filter": {">ID": "10"}, "order": {"ID": "ASC"}, "select": ["ID", "TITLE"]});
+        let params =
+            json!({"filter": {">ID": "10"}, "order": {"ID": "ASC"}, "select": ["ID", "TITLE"]});
         let back = parse_nested(build_query(&params).as_bytes());
         assert_eq!(
             back,

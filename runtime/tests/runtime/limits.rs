@@ -75,7 +75,10 @@ async fn query_limit_backoff_stops_at_the_budget() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.call::<DealGet>(&IdParams { id: 1 }).await.unwrap_err();
+    let err = client
+        .call::<DealGet>(&IdParams { id: 1 })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("QUERY_LIMIT_EXCEEDED"));
     assert!(err.is_retryable());
     let n = count(&server, &hook_path("crm.deal.get")).await;
@@ -131,7 +134,10 @@ async fn operation_time_limit_waits_until_reset() {
 
     // Other methods are not held back.
     client.call::<DealGet>(&IdParams { id: 2 }).await.unwrap();
-    assert!(unix_now() < reset_at, "crm.deal.get must not wait for crm.deal.list's reset");
+    assert!(
+        unix_now() < reset_at,
+        "crm.deal.get must not wait for crm.deal.list's reset"
+    );
 
     let resp = blocked.await.unwrap().unwrap();
     assert_eq!(resp.result.len(), 1);
@@ -151,11 +157,17 @@ async fn operation_time_limit_beyond_the_allowed_wait_fails_fast() {
         .mount(&server)
         .await;
     let client = webhook_client(&server.uri());
-    let err = client.call::<DealList>(&ListParams::default()).await.unwrap_err();
+    let err = client
+        .call::<DealList>(&ListParams::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("OPERATION_TIME_LIMIT"));
     assert!(err.is_retryable());
     // The method stays blocked: the next call fails without a request.
-    let err = client.call::<DealList>(&ListParams::default()).await.unwrap_err();
+    let err = client
+        .call::<DealList>(&ListParams::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("OPERATION_TIME_LIMIT"));
     assert_eq!(count(&server, &hook_path("crm.deal.list")).await, 1);
 }

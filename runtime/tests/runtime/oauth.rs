@@ -160,7 +160,10 @@ async fn invalid_grant_asks_for_reauthorization() {
         .await;
     let store = Arc::new(MemoryTokenStore::new());
     let client = oauth_client(&server, store.clone());
-    let err = client.call::<DealGet>(&IdParams { id: 1 }).await.unwrap_err();
+    let err = client
+        .call::<DealGet>(&IdParams { id: 1 })
+        .await
+        .unwrap_err();
     match &err {
         Error::Auth {
             kind: AuthError::ReAuthorize { code, .. },
@@ -198,7 +201,10 @@ async fn still_expired_after_refresh_is_returned_not_looped() {
         .mount(&server)
         .await;
     let client = oauth_client(&server, Arc::new(MemoryTokenStore::new()));
-    let err = client.call::<DealGet>(&IdParams { id: 1 }).await.unwrap_err();
+    let err = client
+        .call::<DealGet>(&IdParams { id: 1 })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("expired_token"));
     assert_eq!(token_requests(&server).await, 1);
 }
