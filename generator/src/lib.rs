@@ -6,3 +6,4 @@
 //! `#|…|#` tables) → `page` (sections, tables, code blocks) → `extract`
 //! (page → IR) → `merge` (EN + RU) → [`ir`].
 pub mod ir;
+pub mod diff;
