@@ -5,5 +5,5 @@
 //! `source` (find pages, language, includes) → `yfm` (YFM directives and
 //! `#|…|#` tables) → `page` (sections, tables, code blocks) → `extract`
 //! (page → IR) → `merge` (EN + RU) → [`ir`].
-pub mod ir;
 pub mod diff;
+pub mod ir;

@@ -1,8 +1,7 @@
 //! The diff engine: walks two [`Ir`]s side by side and records [`Change`]s.
 use super::classify::classify;
 use super::model::{
-    Area, Bump, Change, ChangeKind, Changes, Counts, DocPart, ItemKind, Tally,
-    DIFF_SCHEMA_VERSION,
+    Area, Bump, Change, ChangeKind, Changes, Counts, DocPart, ItemKind, Tally, DIFF_SCHEMA_VERSION,
 };
 use crate::ir::{ErrorCode, Event, Field, Ir, Kind, Lang, Method, Text, Type};
 use std::collections::{BTreeMap, BTreeSet};
@@ -100,7 +99,11 @@ impl Differ {
                 None => removed.push(m),
             }
         }
-        added.extend(n.iter().filter(|(k, _)| !o.contains_key(*k)).map(|(_, m)| *m));
+        added.extend(
+            n.iter()
+                .filter(|(k, _)| !o.contains_key(*k))
+                .map(|(_, m)| *m),
+        );
 
         // A name that lost one REST version and gained another, with no
         // other entry of that name on either side, moved between versions.
@@ -131,7 +134,13 @@ impl Differ {
                 kind: ItemKind::Method,
                 item: method_label(m),
             };
-            self.push(&cx, Area::Item, "", ChangeKind::Removed, prefer_en(&m.title));
+            self.push(
+                &cx,
+                Area::Item,
+                "",
+                ChangeKind::Removed,
+                prefer_en(&m.title),
+            );
         }
         for m in &added {
             if moved_new.contains_key(m.name.as_str()) {
@@ -169,7 +178,13 @@ impl Differ {
         );
         self.replacement(&cx, o, n);
         for alias in sorted_minus(&o.aliases, &n.aliases) {
-            self.push(&cx, Area::Item, "", ChangeKind::AliasRemoved { alias }, None);
+            self.push(
+                &cx,
+                Area::Item,
+                "",
+                ChangeKind::AliasRemoved { alias },
+                None,
+            );
         }
         for alias in sorted_minus(&n.aliases, &o.aliases) {
             self.push(&cx, Area::Item, "", ChangeKind::AliasAdded { alias }, None);
@@ -230,7 +245,13 @@ impl Differ {
     }
 
     /// What methods and events share: scopes and the deprecation flag.
-    fn common(&mut self, cx: &Ctx, scopes: [&[String]; 2], deprecated: [bool; 2], by: Option<&str>) {
+    fn common(
+        &mut self,
+        cx: &Ctx,
+        scopes: [&[String]; 2],
+        deprecated: [bool; 2],
+        by: Option<&str>,
+    ) {
         let [os, ns] = scopes;
         if os != ns {
             let change = ChangeKind::ScopesChanged {
@@ -273,11 +294,22 @@ impl Differ {
             let Some(ne) = n.get(name) else {
                 tally.removed += 1;
                 let cx = event_ctx(e);
-                self.push(&cx, Area::Item, "", ChangeKind::Removed, prefer_en(&e.title));
+                self.push(
+                    &cx,
+                    Area::Item,
+                    "",
+                    ChangeKind::Removed,
+                    prefer_en(&e.title),
+                );
                 continue;
             };
             let cx = event_ctx(ne);
-            self.common(&cx, [&e.scopes, &ne.scopes], [e.deprecated, ne.deprecated], None);
+            self.common(
+                &cx,
+                [&e.scopes, &ne.scopes],
+                [e.deprecated, ne.deprecated],
+                None,
+            );
             self.texts(
                 &cx,
                 &[

@@ -39,16 +39,15 @@ impl Bump {
     /// leftmost non-zero component is the "major" one (`0.3.1` + major =
     /// `0.4.0`, + minor = `0.3.2`). Pre-release and build suffixes are dropped.
     pub fn apply(self, version: &str) -> Result<String, VersionError> {
-        let core = version
-            .split(['-', '+'])
-            .next()
-            .unwrap_or_default()
-            .trim();
+        let core = version.split(['-', '+']).next().unwrap_or_default().trim();
         let parts: Vec<&str> = core.split('.').collect();
         let [a, b, c] = parts.as_slice() else {
             return Err(VersionError(version.to_string()));
         };
-        let num = |s: &str| s.parse::<u64>().map_err(|_| VersionError(version.to_string()));
+        let num = |s: &str| {
+            s.parse::<u64>()
+                .map_err(|_| VersionError(version.to_string()))
+        };
         let (mut x, mut y, mut z) = (num(a)?, num(b)?, num(c)?);
         // Below 1.0.0 Cargo treats the leftmost non-zero component as major.
         let level = match (self, x, y) {

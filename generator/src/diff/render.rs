@@ -11,7 +11,11 @@ pub fn render_text(changes: &Changes) -> String {
     out.push_str(&summary(changes));
     out.push('\n');
     body(&mut out, changes, 2);
-    let _ = writeln!(out, "Semver bump for the generated crate: **{}**", changes.bump);
+    let _ = writeln!(
+        out,
+        "Semver bump for the generated crate: **{}**",
+        changes.bump
+    );
     out
 }
 
@@ -21,7 +25,12 @@ pub fn render_text(changes: &Changes) -> String {
 /// section.
 pub fn changelog_section(changes: &Changes, version: &str) -> String {
     let mut out = format!("## {version}\n\n");
-    let _ = writeln!(out, "Semver: **{}**. {}", changes.bump, counts_line(changes));
+    let _ = writeln!(
+        out,
+        "Semver: **{}**. {}",
+        changes.bump,
+        counts_line(changes)
+    );
     out.push('\n');
     body(&mut out, changes, 3);
     out
@@ -114,7 +123,10 @@ fn lines(section: Section, list: &[&Change]) -> Vec<String> {
     while i < list.len() {
         let item = (list[i].item_kind, list[i].item.as_str());
         let mut docs: Vec<String> = Vec::new();
-        while let Some(c) = list.get(i).filter(|c| (c.item_kind, c.item.as_str()) == item) {
+        while let Some(c) = list
+            .get(i)
+            .filter(|c| (c.item_kind, c.item.as_str()) == item)
+        {
             let part = match (section, &c.change) {
                 (Section::Documentation, ChangeKind::DocChanged { part }) => {
                     Some(doc_part(c, *part))
@@ -144,7 +156,12 @@ fn lines(section: Section, list: &[&Change]) -> Vec<String> {
 
 fn list_words(parts: &[String]) -> String {
     const MAX: usize = 8;
-    let shown = parts.iter().take(MAX).cloned().collect::<Vec<_>>().join(", ");
+    let shown = parts
+        .iter()
+        .take(MAX)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if parts.len() > MAX {
         format!("{shown} and {} more", parts.len() - MAX)
     } else {
@@ -259,11 +276,9 @@ fn sentence(c: &Change) -> String {
             format!("{item}: new {kind} `{}` (`{ty}`)", c.path)
         }
         C::FieldRemoved { .. } => format!("{item}: removed {what}"),
-        C::FieldRenamed { from } => format!(
-            "{item}: {} `{from}` renamed to `{}`",
-            c.area.noun(),
-            c.path
-        ),
+        C::FieldRenamed { from } => {
+            format!("{item}: {} `{from}` renamed to `{}`", c.area.noun(), c.path)
+        }
         C::RequiredChanged { new: true, .. } => format!("{item}: {what} is now required"),
         C::RequiredChanged { new: false, .. } => format!("{item}: {what} is now optional"),
         C::TypeChanged { old, new } => {
@@ -320,10 +335,7 @@ fn statuses(s: &[u16]) -> String {
     if s.is_empty() {
         return "no status".into();
     }
-    s.iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join("/")
+    s.iter().map(u16::to_string).collect::<Vec<_>>().join("/")
 }
 
 /// The docs' wording, made fit for one changelog line: links reduced to
