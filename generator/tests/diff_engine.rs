@@ -782,3 +782,72 @@ fn changelog_section_has_the_version_heading() {
     assert!(s.starts_with("## 0.3.0\n\nSemver: **minor**."), "{s}");
     assert!(s.contains("\n### crm\n\n#### Added\n\n- `crm.deal.add`: new optional param `mode` (`string`): Mode.\n"), "{s}");
 }
+
+#[test]
+fn letter_case_rename_of_a_method_is_one_major_change() {
+    let old = ir(
+        vec![method("disk.file.copyto"), method("disk.file.a")],
+        vec![event("onTaskAdd")],
+    );
+    let new = ir(
+        vec![method("disk.file.copyTo"), method("disk.file.A")],
+        vec![event("OnTaskAdd")],
+    );
+    let c = diff(&old, &new);
+    assert!(c.methods_added().is_empty(), "{:?}", c.methods_added());
+    assert!(c.methods_removed().is_empty());
+    assert!(c.events_added().is_empty());
+    assert_eq!(c.methods.added + c.methods.removed, 0);
+    let renames: Vec<_> = c
+        .changes
+        .iter()
+        .filter(|c| c.change.tag() == "renamed")
+        .map(|c| (c.item.as_str(), c.change.clone(), c.bump))
+        .collect();
+    assert_eq!(
+        renames,
+        vec![
+            (
+                "disk.file.A",
+                ChangeKind::Renamed {
+                    from: "disk.file.a".into()
+                },
+                Bump::Major
+            ),
+            (
+                "disk.file.copyTo",
+                ChangeKind::Renamed {
+                    from: "disk.file.copyto".into()
+                },
+                Bump::Major
+            ),
+            (
+                "OnTaskAdd",
+                ChangeKind::Renamed {
+                    from: "onTaskAdd".into()
+                },
+                Bump::Major
+            ),
+        ]
+    );
+
+    // Two candidates for one name: no guess.
+    let new = ir(
+        vec![
+            method("disk.file.copyTo"),
+            method("disk.file.COPYTO"),
+            method("disk.file.a"),
+        ],
+        vec![],
+    );
+    let old = ir(
+        vec![method("disk.file.copyto"), method("disk.file.a")],
+        vec![],
+    );
+    let c = diff(&old, &new);
+    assert_eq!(
+        c.methods_added(),
+        vec!["disk.file.COPYTO", "disk.file.copyTo"]
+    );
+    assert_eq!(c.methods_removed(), vec!["disk.file.copyto"]);
+}

@@ -12,6 +12,7 @@
 //! |---|---|---|
 //! | method / event removed | major | its type disappears |
 //! | method / event added | minor | new type, new enum variant (non-exhaustive) |
+//! | method / event renamed (letter case only) | major | the wire name is the same, the generated Rust names change |
 //! | deprecated | minor | adds `#[deprecated]` (Cargo's semver guide: minor) |
 //! | no longer deprecated, replacement renamed | patch | warning text only |
 //! | REST version changed | major | `REST_VERSION` and the endpoint change |
@@ -43,7 +44,7 @@ use super::model::{Area, Bump, ChangeKind};
 pub fn classify(area: Area, change: &ChangeKind) -> Bump {
     use ChangeKind as C;
     match change {
-        C::Removed => Bump::Major,
+        C::Removed | C::Renamed { .. } => Bump::Major,
         C::Added => Bump::Minor,
         C::Deprecated { .. } => Bump::Minor,
         C::Undeprecated | C::ReplacementChanged { .. } => Bump::Patch,

@@ -105,64 +105,41 @@ impl Differ {
                 .map(|(_, m)| *m),
         );
 
-        // A name that lost one REST version and gained another, with no
-        // other entry of that name on either side, moved between versions.
-        let (rc, ac) = (count_by_name(&removed), count_by_name(&added));
-        let moved = |m: &Method| {
-            rc.get(m.name.as_str()) == Some(&1)
-                && ac.get(m.name.as_str()) == Some(&1)
-                && !o.keys().any(|k| k.0 == m.name && n.contains_key(k))
-        };
-        let moved_new: BTreeMap<&str, &Method> = added
-            .iter()
-            .filter(|m| moved(m))
-            .map(|m| (m.name.as_str(), *m))
-            .collect();
-        let mut tally = Tally {
+        // Leftovers that are clearly one method: the same name but for
+        // letter case (Bitrix24 matches method names case-insensitively),
+        // then the same name in the other REST version.
+        let by_case = |m: &Method| (m.name.to_lowercase(), m.rest_version);
+        let (pairs, removed, added) = pair_unique(removed, added, by_case);
+        let (moved, removed, added) = pair_unique(removed, added, |m| m.name.to_lowercase());
+        for (a, b) in pairs.into_iter().chain(moved) {
+            self.method(a, b);
+        }
+        let tally = Tally {
             old: o.len(),
             new: n.len(),
-            ..Tally::default()
+            added: added.len(),
+            removed: removed.len(),
         };
-        for m in &removed {
-            if let Some(nm) = moved_new.get(m.name.as_str()) {
-                self.method(m, nm);
-                continue;
-            }
-            tally.removed += 1;
-            let cx = Ctx {
-                scope: scope_label(&m.scopes),
-                kind: ItemKind::Method,
-                item: method_label(m),
-            };
-            self.push(
-                &cx,
-                Area::Item,
-                "",
-                ChangeKind::Removed,
-                prefer_en(&m.title),
-            );
+        for m in removed {
+            let cx = method_ctx(m);
+            let title = prefer_en(&m.title);
+            self.push(&cx, Area::Item, "", ChangeKind::Removed, title);
         }
-        for m in &added {
-            if moved_new.contains_key(m.name.as_str()) {
-                continue;
-            }
-            tally.added += 1;
-            let cx = Ctx {
-                scope: scope_label(&m.scopes),
-                kind: ItemKind::Method,
-                item: method_label(m),
-            };
+        for m in added {
+            let cx = method_ctx(m);
             self.push(&cx, Area::Item, "", ChangeKind::Added, prefer_en(&m.title));
         }
         tally
     }
 
     fn method(&mut self, o: &Method, n: &Method) {
-        let cx = Ctx {
-            scope: scope_label(&n.scopes),
-            kind: ItemKind::Method,
-            item: method_label(n),
-        };
+        let cx = method_ctx(n);
+        if o.name != n.name {
+            let change = ChangeKind::Renamed {
+                from: o.name.clone(),
+            };
+            self.push(&cx, Area::Item, "", change, None);
+        }
         if o.rest_version != n.rest_version {
             let change = ChangeKind::RestVersionChanged {
                 old: o.rest_version,
@@ -285,48 +262,63 @@ impl Differ {
 
     fn events(&mut self, old: &[Event], new: &[Event]) -> Tally {
         let (o, n) = (index_events(old), index_events(new));
-        let mut tally = Tally {
-            old: o.len(),
-            new: n.len(),
-            ..Tally::default()
-        };
+        let mut removed = Vec::new();
         for (name, e) in &o {
-            let Some(ne) = n.get(name) else {
-                tally.removed += 1;
-                let cx = event_ctx(e);
-                self.push(
-                    &cx,
-                    Area::Item,
-                    "",
-                    ChangeKind::Removed,
-                    prefer_en(&e.title),
-                );
-                continue;
-            };
-            let cx = event_ctx(ne);
-            self.common(
-                &cx,
-                [&e.scopes, &ne.scopes],
-                [e.deprecated, ne.deprecated],
-                None,
-            );
-            self.texts(
-                &cx,
-                &[
-                    (DocPart::Title, &e.title, &ne.title),
-                    (DocPart::Summary, &e.summary, &ne.summary),
-                ],
-            );
-            self.fields(&cx, Area::Payload, "", &e.payload, &ne.payload);
-        }
-        for (name, e) in &n {
-            if !o.contains_key(name) {
-                tally.added += 1;
-                let cx = event_ctx(e);
-                self.push(&cx, Area::Item, "", ChangeKind::Added, prefer_en(&e.title));
+            match n.get(name) {
+                Some(ne) => self.event(e, ne),
+                None => removed.push(*e),
             }
         }
+        let added: Vec<&Event> = n
+            .iter()
+            .filter(|(k, _)| !o.contains_key(*k))
+            .map(|(_, e)| *e)
+            .collect();
+        let (pairs, removed, added) = pair_unique(removed, added, |e| e.name.to_lowercase());
+        for (a, b) in pairs {
+            self.event(a, b);
+        }
+        let tally = Tally {
+            old: o.len(),
+            new: n.len(),
+            added: added.len(),
+            removed: removed.len(),
+        };
+        for e in removed {
+            let cx = event_ctx(e);
+            self.push(
+                &cx,
+                Area::Item,
+                "",
+                ChangeKind::Removed,
+                prefer_en(&e.title),
+            );
+        }
+        for e in added {
+            let cx = event_ctx(e);
+            self.push(&cx, Area::Item, "", ChangeKind::Added, prefer_en(&e.title));
+        }
         tally
+    }
+
+    fn event(&mut self, e: &Event, ne: &Event) {
+        let cx = event_ctx(ne);
+        if e.name != ne.name {
+            let change = ChangeKind::Renamed {
+                from: e.name.clone(),
+            };
+            self.push(&cx, Area::Item, "", change, None);
+        }
+        let scopes = [e.scopes.as_slice(), ne.scopes.as_slice()];
+        self.common(&cx, scopes, [e.deprecated, ne.deprecated], None);
+        self.texts(
+            &cx,
+            &[
+                (DocPart::Title, &e.title, &ne.title),
+                (DocPart::Summary, &e.summary, &ne.summary),
+            ],
+        );
+        self.fields(&cx, Area::Payload, "", &e.payload, &ne.payload);
     }
 
     // ---- fields and types ------------------------------------------------
@@ -558,12 +550,50 @@ fn index_methods(ms: &[Method]) -> BTreeMap<MethodKey<'_>, &Method> {
     map
 }
 
-fn count_by_name<'a>(ms: &[&'a Method]) -> BTreeMap<&'a str, usize> {
-    let mut c: BTreeMap<&str, usize> = BTreeMap::new();
-    for m in ms {
-        *c.entry(m.name.as_str()).or_default() += 1;
+/// Pair the items of `removed` and `added` whose `key` occurs exactly once
+/// on each side. Returns the pairs and what is left of both lists.
+#[allow(clippy::type_complexity)]
+fn pair_unique<'a, T, K: Ord>(
+    removed: Vec<&'a T>,
+    added: Vec<&'a T>,
+    key: impl Fn(&T) -> K,
+) -> (Vec<(&'a T, &'a T)>, Vec<&'a T>, Vec<&'a T>) {
+    let count = |items: &[&T]| {
+        let mut c: BTreeMap<K, usize> = BTreeMap::new();
+        for i in items {
+            *c.entry(key(i)).or_default() += 1;
+        }
+        c
+    };
+    let (rc, ac) = (count(&removed), count(&added));
+    let unique = |k: &K| rc.get(k) == Some(&1) && ac.get(k) == Some(&1);
+    let mut partner: BTreeMap<K, &T> = BTreeMap::new();
+    let mut left_added = Vec::new();
+    for a in added {
+        let k = key(a);
+        if unique(&k) {
+            partner.insert(k, a);
+        } else {
+            left_added.push(a);
+        }
     }
-    c
+    let mut pairs = Vec::new();
+    let mut left_removed = Vec::new();
+    for r in removed {
+        match partner.get(&key(r)) {
+            Some(a) => pairs.push((r, *a)),
+            None => left_removed.push(r),
+        }
+    }
+    (pairs, left_removed, left_added)
+}
+
+fn method_ctx(m: &Method) -> Ctx {
+    Ctx {
+        scope: scope_label(&m.scopes),
+        kind: ItemKind::Method,
+        item: method_label(m),
+    }
 }
 
 fn index_events(es: &[Event]) -> BTreeMap<&str, &Event> {

@@ -10,9 +10,15 @@
 //! # What is compared
 //!
 //! * Methods by (name, REST version): the same name may exist in REST 2 and
-//!   REST 3.0. A name that lost one version and gained the other (and has no
-//!   other entry on either side) is one method that moved
-//!   (`rest_version_changed`), not a removal plus an addition.
+//!   REST 3.0. What is left unpaired is paired in two more passes, each only
+//!   where the key is unique among the leftovers of both sides: by (name
+//!   without letter case, version) — Bitrix24 matches method names
+//!   case-insensitively, so `disk.file.copyto` → `disk.file.copyTo` is one
+//!   method, reported `renamed` (major: the generated Rust names follow the
+//!   spelling) — then by name without letter case alone: a method that moved
+//!   between REST 2 and REST 3.0 (`rest_version_changed`). The rest are
+//!   `added` / `removed`. Events pair the same way by name, then by name
+//!   without letter case.
 //! * Per method: scopes, deprecation (+ named replacement), aliases,
 //!   `paginated`, front-matter pagination note and rate limit, title /
 //!   summary / description, params, the result type, the page's own error
@@ -57,7 +63,7 @@
 //!                  change: "<tag>", …the tag's own keys…, bump, text? } ] }
 //! ```
 //!
-//! Tags and their keys: `added`, `removed`, `deprecated {replaced_by?}`,
+//! Tags and their keys: `added`, `removed`, `renamed {from}`, `deprecated {replaced_by?}`,
 //! `undeprecated`, `replacement_changed {old, new}`, `rest_version_changed
 //! {old, new}`, `scopes_changed {old, new}`, `alias_added {alias}`,
 //! `alias_removed {alias}`, `paginated_changed {old, new}`,

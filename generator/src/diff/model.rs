@@ -194,6 +194,13 @@ pub enum ChangeKind {
     Added,
     /// A method or event disappeared.
     Removed,
+    /// A method or event whose name changed only in letter case; `from` is
+    /// the old name. Bitrix24 matches method names case-insensitively, so
+    /// the wire call is the same, but the generated Rust names follow the
+    /// documented spelling.
+    Renamed {
+        from: String,
+    },
     Deprecated {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         replaced_by: Option<String>,
@@ -304,6 +311,7 @@ impl ChangeKind {
         match self {
             ChangeKind::Removed => 0,
             ChangeKind::Added => 1,
+            ChangeKind::Renamed { .. } => 1,
             ChangeKind::RestVersionChanged { .. } => 2,
             ChangeKind::ScopesChanged { .. } => 3,
             ChangeKind::Deprecated { .. } => 4,
@@ -335,6 +343,7 @@ impl ChangeKind {
     pub fn tag(&self) -> &'static str {
         match self {
             ChangeKind::Added => "added",
+            ChangeKind::Renamed { .. } => "renamed",
             ChangeKind::Removed => "removed",
             ChangeKind::Deprecated { .. } => "deprecated",
             ChangeKind::Undeprecated => "undeprecated",

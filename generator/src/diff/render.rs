@@ -202,6 +202,14 @@ fn subject(c: &Change) -> String {
     }
 }
 
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 fn rest(v: u8) -> &'static str {
     if v == 3 {
         "REST 3.0"
@@ -222,6 +230,7 @@ fn sentence(c: &Change) -> String {
     let on_item = c.area == Area::Item;
     let mut s = match &c.change {
         C::Added => format!("New {noun} {item}"),
+        C::Renamed { from } => format!("{} `{from}` is now spelled {item}", capitalized(noun)),
         C::Removed => {
             let title = c.text.as_deref().map(brief).map(|t| format!(" ({t})"));
             return format!("Removed {noun} {item}{}.", title.unwrap_or_default());
