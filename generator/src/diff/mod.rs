@@ -78,11 +78,13 @@
 //! `changes` is sorted by scope, item kind, item, area, path, tag order; the
 //! output of the same inputs is byte-identical.
 pub mod classify;
+mod cli;
 mod compare;
 mod input;
 mod model;
 mod render;
 
+pub use cli::{compare_sides, run, DiffArgs, DiffCliError};
 pub use compare::{diff, type_label, ALL_METHODS, NO_SCOPE};
 pub use input::{load_side, LoadError};
 pub use model::{
