@@ -335,7 +335,7 @@ impl ChangeKind {
             ChangeKind::ValueRemoved { .. } => 22,
             ChangeKind::ValueAdded { .. } => 23,
             ChangeKind::ValueDocChanged { .. } => 24,
-            ChangeKind::DocChanged { .. } => 25,
+            ChangeKind::DocChanged { part } => 30 + *part as u8,
         }
     }
 

@@ -52,14 +52,25 @@ fn real_history_added_and_removed_methods() {
     // Checked by hand against the page files of both snapshots.
     let added = c.methods_added();
     let removed = c.methods_removed();
-    for name in ["crm.quote.contact.add", "crm.tracking.trace.add", "im.notify.get"] {
+    for name in [
+        "crm.quote.contact.add",
+        "crm.tracking.trace.add",
+        "im.notify.get",
+    ] {
         assert!(added.contains(&name), "{name} is new since 2025-12-31");
     }
-    for name in ["catalog.catalog.add", "ai.prompt.register", "crm.livefeedmessage.add"] {
+    for name in [
+        "catalog.catalog.add",
+        "ai.prompt.register",
+        "crm.livefeedmessage.add",
+    ] {
         assert!(removed.contains(&name), "{name} is gone since 2025-12-31");
     }
     assert!(renamed.contains(&"disk.file.copyto -> disk.file.copyTo".to_string()));
-    assert!(!added.contains(&"disk.file.copyTo"), "a respelling is not an addition");
+    assert!(
+        !added.contains(&"disk.file.copyTo"),
+        "a respelling is not an addition"
+    );
     assert_eq!(c.bump, Bump::Major);
     assert_eq!(c.methods.added, added.len());
     assert_eq!(c.methods.removed, removed.len());

@@ -125,7 +125,13 @@ const CASES: &[Expected] = &[
     ),
     (
         "system-error-added",
-        &[("system errors", Errors, "insufficient_scope", "error_added", Minor)],
+        &[(
+            "system errors",
+            Errors,
+            "ERROR_WEBHOOK_DISABLED",
+            "error_added",
+            Minor,
+        )],
         Minor,
     ),
     (
@@ -140,7 +146,13 @@ const CASES: &[Expected] = &[
     ),
     (
         "event-field-added",
-        &[("ONDEMOWIDGETADD", Payload, "data.DASHBOARD_ID", "field_added", Minor)],
+        &[(
+            "ONDEMOWIDGETADD",
+            Payload,
+            "data.DASHBOARD_ID",
+            "field_added",
+            Minor,
+        )],
         Minor,
     ),
 ];
@@ -153,7 +165,15 @@ fn every_case_reports_its_changes_and_verdict() {
         let got: Vec<_> = c
             .changes
             .iter()
-            .map(|c| (c.item.as_str(), c.area, c.path.as_str(), c.change.tag(), c.bump))
+            .map(|c| {
+                (
+                    c.item.as_str(),
+                    c.area,
+                    c.path.as_str(),
+                    c.change.tag(),
+                    c.bump,
+                )
+            })
             .collect();
         if got != *expected || c.bump != *bump {
             failures.push(format!(
@@ -201,7 +221,10 @@ fn fixture_pages_read_cleanly() {
 fn deprecation_names_the_replacement_and_the_new_wording_is_used() {
     let c = run("method-deprecated");
     let json = render_json(&c).unwrap();
-    assert!(json.contains("\"replaced_by\": \"demo.widget.create\""), "{json}");
+    assert!(
+        json.contains("\"replaced_by\": \"demo.widget.create\""),
+        "{json}"
+    );
 
     let c = run("param-doc-changed");
     assert_eq!(
@@ -219,7 +242,12 @@ fn saved_ir_file_gives_the_same_diff_as_the_docs() {
     let ir = b24gen::read_docs(&[dir.join("old")]);
     let tmp = std::env::temp_dir().join(format!("b24gen-diff-ir-{}.json", std::process::id()));
     std::fs::write(&tmp, serde_json::to_string(&ir).unwrap()).unwrap();
-    let from_file = compare_sides(&[tmp.clone()], &[dir.join("new")], b24gen::read_docs).unwrap();
+    let from_file = compare_sides(
+        std::slice::from_ref(&tmp),
+        &[dir.join("new")],
+        b24gen::read_docs,
+    )
+    .unwrap();
     std::fs::remove_file(&tmp).unwrap();
     assert_eq!(from_file, run("param-renamed"));
 }
