@@ -766,6 +766,7 @@ fn text_output_is_a_changelog_by_scope_ending_with_the_bump() {
     ));
     new.methods[0].title = en("Add a deal");
     new.methods[0].params[0].doc = en("Deal identifier.");
+    new.methods[0].params.remove(1);
     new.methods[1].deprecated = true;
     new.methods[1].replaced_by = Some("im.y".into());
     let text = render_text(&diff(&old, &new));

@@ -105,7 +105,13 @@ fn body(out: &mut String, changes: &Changes, level: usize) {
     let h = |n: usize| "#".repeat(n);
     for ((_, scope), sections) in scopes {
         let _ = writeln!(out, "{} {scope}\n", h(level));
-        for (section, list) in sections {
+        for (section, mut list) in sections {
+            // New and removed methods and events first, then the details.
+            list.sort_by_key(|c| {
+                let whole = c.area == Area::Item
+                    && matches!(c.change, ChangeKind::Added | ChangeKind::Removed);
+                !whole
+            });
             let _ = writeln!(out, "{} {}\n", h(level + 1), section.title());
             for line in lines(section, &list) {
                 let _ = writeln!(out, "- {line}");
