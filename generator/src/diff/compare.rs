@@ -208,7 +208,7 @@ impl Differ {
                 self.push(&cx, Area::Result, "", change, None);
             }
         }
-        self.errors(&cx, &o.errors, &n.errors, false);
+        self.errors(&cx, &page_errors(&o.errors), &page_errors(&n.errors));
     }
 
     fn replacement(&mut self, cx: &Ctx, o: &Method, n: &Method) {
@@ -409,9 +409,9 @@ impl Differ {
     /// Compare two types at `path`. `check_doc`: report a change of the
     /// written token (false inside an array whose own token already differs).
     fn ty(&mut self, cx: &Ctx, area: Area, path: &str, o: &Type, n: &Type, check_doc: bool) {
-        let (ol, nl) = (type_label(o), type_label(n));
-        if ol != nl {
-            let change = ChangeKind::TypeChanged { old: ol, new: nl };
+        if !same_shape(o, n) {
+            let (old, new) = (type_label(o), type_label(n));
+            let change = ChangeKind::TypeChanged { old, new };
             self.push(cx, area, path, change, None);
             return;
         }
@@ -474,9 +474,9 @@ impl Differ {
 
     // ---- errors ----------------------------------------------------------
 
-    /// Compare the error codes with `system` flag `system`, by code.
-    fn errors(&mut self, cx: &Ctx, old: &[ErrorCode], new: &[ErrorCode], system: bool) {
-        let (o, n) = (group_errors(old, system), group_errors(new, system));
+    /// Compare two lists of error codes, by code.
+    fn errors(&mut self, cx: &Ctx, old: &[&ErrorCode], new: &[&ErrorCode]) {
+        let (o, n) = (group_errors(old), group_errors(new));
         for (code, os) in &o {
             let Some(ns) = n.get(code) else {
                 let change = ChangeKind::ErrorRemoved {
@@ -490,19 +490,20 @@ impl Differ {
                 let change = ChangeKind::ErrorStatusChanged { old: so, new: sn };
                 self.push(cx, Area::Errors, code, change, None);
             }
-            let docs = |es: &[&ErrorCode]| -> Vec<(Option<String>, Option<String>)> {
-                es.iter().map(|e| norm_text(&e.doc)).collect()
-            };
-            if docs(os) != docs(ns) {
+            let same_docs =
+                os.len() == ns.len() && os.iter().zip(ns).all(|(a, b)| text_eq(&a.doc, &b.doc));
+            if !same_docs {
                 let change = ChangeKind::DocChanged {
                     part: DocPart::Error,
                 };
                 self.push(cx, Area::Errors, code, change, error_text(ns));
             }
-            let messages = |es: &[&ErrorCode]| -> Vec<Option<String>> {
-                es.iter().map(|e| e.message.as_deref().map(norm)).collect()
-            };
-            if messages(os) != messages(ns) {
+            let same_messages = os.len() == ns.len()
+                && os
+                    .iter()
+                    .zip(ns)
+                    .all(|(a, b)| ws_eq(a.message.as_deref(), b.message.as_deref()));
+            if !same_messages {
                 let change = ChangeKind::DocChanged {
                     part: DocPart::ErrorMessage,
                 };
@@ -523,22 +524,12 @@ impl Differ {
     /// The system-wide codes, compared once: every method carries the same
     /// ones, so a change there would otherwise repeat on every method.
     fn system_errors(&mut self, old: &[Method], new: &[Method]) {
-        let collect = |ms: &[Method]| -> Vec<ErrorCode> {
-            let mut seen = BTreeSet::new();
-            let mut out = Vec::new();
-            for e in ms.iter().flat_map(|m| &m.errors).filter(|e| e.system) {
-                if seen.insert((e.code.as_str(), e.http_status)) {
-                    out.push(e.clone());
-                }
-            }
-            out
-        };
         let cx = Ctx {
             scope: ALL_METHODS.to_string(),
             kind: ItemKind::System,
             item: "system errors".to_string(),
         };
-        self.errors(&cx, &collect(old), &collect(new), true);
+        self.errors(&cx, &system_codes(old), &system_codes(new));
     }
 }
 
@@ -620,9 +611,26 @@ fn index_values(f: &Field) -> BTreeMap<&str, &Text> {
     map
 }
 
-fn group_errors(es: &[ErrorCode], system: bool) -> BTreeMap<&str, Vec<&ErrorCode>> {
+fn page_errors(es: &[ErrorCode]) -> Vec<&ErrorCode> {
+    es.iter().filter(|e| !e.system).collect()
+}
+
+/// The system codes of all methods; the first method's entry of each
+/// (code, status) stands for all.
+fn system_codes(ms: &[Method]) -> Vec<&ErrorCode> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for e in ms.iter().flat_map(|m| &m.errors).filter(|e| e.system) {
+        if seen.insert((e.code.as_str(), e.http_status)) {
+            out.push(e);
+        }
+    }
+    out
+}
+
+fn group_errors<'a>(es: &[&'a ErrorCode]) -> BTreeMap<&'a str, Vec<&'a ErrorCode>> {
     let mut map: BTreeMap<&str, Vec<&ErrorCode>> = BTreeMap::new();
-    for e in es.iter().filter(|e| e.system == system) {
+    for e in es {
         map.entry(e.code.as_str()).or_default().push(e);
     }
     map
@@ -690,6 +698,21 @@ pub fn type_label(t: &Type) -> String {
     }
 }
 
+/// `type_label(a) == type_label(b)`, without building the labels.
+fn same_shape(a: &Type, b: &Type) -> bool {
+    if a.nullable != b.nullable {
+        return false;
+    }
+    match (&a.kind, &b.kind) {
+        (Kind::Array { item: x }, Kind::Array { item: y }) => same_shape(x, y),
+        (Kind::Ref { name: x }, Kind::Ref { name: y }) => x == y,
+        (Kind::Union { variants: x }, Kind::Union { variants: y }) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_shape(x, y))
+        }
+        (x, y) => x.name() == y.name(),
+    }
+}
+
 fn is_enum_like(t: &Type) -> bool {
     match &t.kind {
         Kind::Enum => true,
@@ -703,7 +726,7 @@ fn is_enum_like(t: &Type) -> bool {
 /// description in every language either side has, with at least one.
 fn is_rename(a: &Field, b: &Field) -> bool {
     let (da, db) = (norm_text(&a.doc), norm_text(&b.doc));
-    type_label(&a.ty) == type_label(&b.ty) && da == db && (da.0.is_some() || da.1.is_some())
+    same_shape(&a.ty, &b.ty) && da == db && (da.0.is_some() || da.1.is_some())
 }
 
 /// Whitespace-collapsed text: reflowing a paragraph is not a change.
@@ -716,8 +739,19 @@ fn norm_text(t: &Text) -> (Option<String>, Option<String>) {
     (n(t.get(Lang::En)), n(t.get(Lang::Ru)))
 }
 
+/// Equal but for whitespace (`None` and blank are equal); no allocation,
+/// as nearly every text compared is unchanged.
+fn ws_eq(a: Option<&str>, b: Option<&str>) -> bool {
+    let (a, b) = (a.unwrap_or_default(), b.unwrap_or_default());
+    a == b || a.split_whitespace().eq(b.split_whitespace())
+}
+
+fn text_eq(a: &Text, b: &Text) -> bool {
+    ws_eq(a.en.as_deref(), b.en.as_deref()) && ws_eq(a.ru.as_deref(), b.ru.as_deref())
+}
+
 fn text_changed(a: &Text, b: &Text) -> bool {
-    norm_text(a) != norm_text(b)
+    !text_eq(a, b)
 }
 
 /// The English text, else the Russian one, whitespace-collapsed.
