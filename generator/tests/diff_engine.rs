@@ -852,3 +852,65 @@ fn letter_case_rename_of_a_method_is_one_major_change() {
     );
     assert_eq!(c.methods_removed(), vec!["disk.file.copyto"]);
 }
+
+#[test]
+fn ref_names_differing_only_in_separators_are_the_same_type() {
+    let r = |name: &str| Type::new(name, Kind::Ref { name: name.into() });
+    let c = diff_method(|m| m.params[0].ty = r("crm.enum.contenttype"));
+    assert_eq!(c.bump, Bump::Major, "integer → ref");
+    let old = ir(
+        vec![Method {
+            params: vec![Field {
+                ty: r("crm.enum.contenttype"),
+                ..field("T", Kind::Any, false, "T.")
+            }],
+            ..method("m.x")
+        }],
+        vec![],
+    );
+    let new = ir(
+        vec![Method {
+            params: vec![Field {
+                ty: r("crm_enum_contenttype"),
+                ..field("T", Kind::Any, false, "T.")
+            }],
+            ..method("m.x")
+        }],
+        vec![],
+    );
+    let c = diff(&old, &new);
+    assert_eq!(only(&c).change.tag(), "type_doc_changed");
+    assert_eq!(c.bump, Bump::Patch);
+    let other = ir(
+        vec![Method {
+            params: vec![Field {
+                ty: r("crm_status"),
+                ..field("T", Kind::Any, false, "T.")
+            }],
+            ..method("m.x")
+        }],
+        vec![],
+    );
+    assert_eq!(only(&diff(&old, &other)).change.tag(), "type_changed");
+}
+
+#[test]
+fn change_text_is_the_new_wording_as_written() {
+    let c = diff_method(|m| {
+        m.params.push(field(
+            "mode",
+            Kind::String,
+            false,
+            "Mode of work.\n\n- `a` — auto",
+        ))
+    });
+    assert_eq!(
+        only(&c).text.as_deref(),
+        Some("Mode of work.\n\n- `a` — auto")
+    );
+    let text = render_text(&c);
+    assert!(
+        text.contains("new optional param `mode` (`string`): Mode of work.\n"),
+        "{text}"
+    );
+}

@@ -244,6 +244,5 @@ fn real_history_added_and_removed_methods() {
         "events": c.events,
         "events_added": c.events_added(),
         "events_removed": c.events_removed(),
-        "counts": c.counts,
     }));
 }

@@ -507,7 +507,7 @@ impl Differ {
                 let change = ChangeKind::DocChanged {
                     part: DocPart::ErrorMessage,
                 };
-                let text = ns.iter().find_map(|e| e.message.as_deref().map(norm));
+                let text = ns.iter().find_map(|e| e.message.as_deref().map(trimmed));
                 self.push(cx, Area::Errors, code, change, text);
             }
         }
@@ -667,7 +667,7 @@ fn statuses(es: &[&ErrorCode]) -> Vec<u16> {
 fn error_text(es: &[&ErrorCode]) -> Option<String> {
     es.iter()
         .find_map(|e| prefer_en(&e.doc))
-        .or_else(|| es.iter().find_map(|e| e.message.as_deref().map(norm)))
+        .or_else(|| es.iter().find_map(|e| e.message.as_deref().map(trimmed)))
 }
 
 /// The resolved type as one comparable string: kind, ref name, item type,
@@ -705,12 +705,23 @@ fn same_shape(a: &Type, b: &Type) -> bool {
     }
     match (&a.kind, &b.kind) {
         (Kind::Array { item: x }, Kind::Array { item: y }) => same_shape(x, y),
-        (Kind::Ref { name: x }, Kind::Ref { name: y }) => x == y,
+        (Kind::Ref { name: x }, Kind::Ref { name: y }) => same_ref(x, y),
         (Kind::Union { variants: x }, Kind::Union { variants: y }) => {
             x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_shape(x, y))
         }
         (x, y) => x.name() == y.name(),
     }
+}
+
+/// Names of documented types that differ only in letter case or in the
+/// separator (`crm.enum.contenttype` / `crm_enum_contenttype`) name the same
+/// type: the generated Rust type name is the same.
+fn same_ref(a: &str, b: &str) -> bool {
+    let canon = |c: char| match c {
+        '.' | '-' => '_',
+        c => c.to_ascii_lowercase(),
+    };
+    a.len() == b.len() && a.chars().map(canon).eq(b.chars().map(canon))
 }
 
 fn is_enum_like(t: &Type) -> bool {
@@ -727,6 +738,10 @@ fn is_enum_like(t: &Type) -> bool {
 fn is_rename(a: &Field, b: &Field) -> bool {
     let (da, db) = (norm_text(&a.doc), norm_text(&b.doc));
     same_shape(&a.ty, &b.ty) && da == db && (da.0.is_some() || da.1.is_some())
+}
+
+fn trimmed(s: &str) -> String {
+    s.trim().to_string()
 }
 
 /// Whitespace-collapsed text: reflowing a paragraph is not a change.
@@ -754,7 +769,8 @@ fn text_changed(a: &Text, b: &Text) -> bool {
     !text_eq(a, b)
 }
 
-/// The English text, else the Russian one, whitespace-collapsed.
+/// The English text, else the Russian one, as written (trimmed).
 fn prefer_en(t: &Text) -> Option<String> {
-    t.prefer(Lang::En).map(norm).filter(|s| !s.is_empty())
+    let s = t.prefer(Lang::En).map(str::trim).unwrap_or_default();
+    (!s.is_empty()).then(|| s.to_string())
 }

@@ -198,7 +198,7 @@ fn item_ref(c: &Change) -> String {
 fn subject(c: &Change) -> String {
     match (c.area, c.path.as_str()) {
         (Area::Item, _) => "it".into(),
-        (Area::Errors, "") => "the “empty value” error".into(),
+        (Area::Errors, "") => "error with an empty code".into(),
         (Area::Errors, code) if c.item_kind == ItemKind::System => {
             format!("system error code `{code}`")
         }
@@ -332,7 +332,7 @@ fn sentence(c: &Change) -> String {
     if let Some(t) = text {
         let _ = write!(s, ": {t}");
     }
-    if !s.ends_with(['.', '!', '?']) {
+    if !s.ends_with(['.', '!', '?', '…']) {
         s.push('.');
     }
     s
@@ -353,16 +353,36 @@ fn statuses(s: &[u16]) -> String {
     s.iter().map(u16::to_string).collect::<Vec<_>>().join("/")
 }
 
-/// The docs' wording, made fit for one changelog line: links reduced to
+/// The docs' wording, made fit for one changelog line: the first paragraph
+/// (up to a blank line, a list, a table or a code block), links reduced to
 /// their text, the first sentence, at most 200 characters.
 pub fn brief(text: &str) -> String {
     static LINK: OnceLock<Option<Regex>> = OnceLock::new();
     let link = LINK.get_or_init(|| Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").ok());
+    let mut para = String::new();
+    for line in text.trim().lines() {
+        let l = line.trim();
+        let block = l.is_empty()
+            || l.starts_with("```")
+            || l.starts_with("#|")
+            || l.starts_with("- ")
+            || l.starts_with("* ")
+            || l.starts_with("{%");
+        if block {
+            if para.is_empty() {
+                continue;
+            }
+            break;
+        }
+        para.push_str(l);
+        para.push(' ');
+    }
     let plain = match link {
-        Some(re) => re.replace_all(text, "$1").into_owned(),
-        None => text.to_string(),
+        Some(re) => re.replace_all(&para, "$1").into_owned(),
+        None => para,
     };
     let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plain = plain.trim_end_matches(':').to_string();
     const MAX: usize = 200;
     let cut = plain
         .match_indices(". ")
@@ -388,6 +408,10 @@ mod tests {
     fn brief_strips_links_and_keeps_the_first_sentence() {
         let t = "Identifier of the [deal](../deals/index.md). It is returned by add.";
         assert_eq!(brief(t), "Identifier of the deal.");
+        let t = "Quantity of units\nDefault - `1.0`\n\n```\n{ a: 1 }\n```";
+        assert_eq!(brief(t), "Quantity of units Default - `1.0`");
+        assert_eq!(brief("Object format:\n```\n{}\n```"), "Object format");
+        assert_eq!(brief("Possible values:\n- `Y` – yes"), "Possible values");
         let long = "word ".repeat(100);
         let b = brief(&long);
         assert_eq!(b.chars().count(), 200);
