@@ -47,12 +47,15 @@ pub fn read_page(root: &std::path::Path, rel: &str) -> extract::PageResult {
         rel: rel.to_string(),
         checkout: root.ends_with("api-reference"),
     };
-    let cache = source::IncludeCache::default();
-    match page::Page::read(&file, &cache) {
+    read_one(&file, &source::IncludeCache::default())
+}
+
+fn read_one(file: &source::PageFile, cache: &source::IncludeCache) -> extract::PageResult {
+    match page::Page::read(file, cache) {
         Ok(p) => extract::extract(&p),
         Err(d) => extract::PageResult {
             id: d.page.clone(),
-            rel: rel.to_string(),
+            rel: file.rel.clone(),
             lang: Lang::En,
             checkout: file.checkout,
             kind: PageKind::Other,
@@ -102,19 +105,7 @@ pub fn read(dirs: &[PathBuf]) -> Reading {
     let cache = source::IncludeCache::default();
     let results: Vec<extract::PageResult> = files
         .par_iter()
-        .map(|f| match page::Page::read(f, &cache) {
-            Ok(p) => extract::extract(&p),
-            Err(d) => extract::PageResult {
-                id: d.page.clone(),
-                rel: f.rel.clone(),
-                lang: Lang::En,
-                checkout: f.checkout,
-                kind: PageKind::Other,
-                extracted: extract::Extracted::Skipped,
-                stats: Stats::default(),
-                diagnostics: vec![d],
-            },
-        })
+        .map(|f| extract::overview(f).unwrap_or_else(|| read_one(f, &cache)))
         .collect();
     let mut stats = Stats::default();
     let mut pages = Vec::with_capacity(results.len());

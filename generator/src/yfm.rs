@@ -480,19 +480,26 @@ const HEADER_WORDS: &[&str] = &[
     "текст ошибки",
 ];
 
+/// A header cell's label: its first line, before any `` `type` `` or
+/// ` / **Type**`, without bold markers, lower-cased.
+pub fn header_label(cell: &str) -> String {
+    cell.split(['\n', '`'])
+        .next()
+        .unwrap_or("")
+        .split(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .replace('*', "")
+        .trim()
+        .to_lowercase()
+}
+
 /// The first row is a header when its first cell is a known bold label.
 fn is_header(cells: &[String]) -> bool {
     let Some(first) = cells.first() else {
         return false;
     };
-    let label = first
-        .split(['\n', '/'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_matches('*')
-        .trim()
-        .to_lowercase();
+    let label = header_label(first);
     // Data rows carry type links; header rows never do.
     if cells.iter().any(|c| c.contains("](")) {
         return false;
@@ -647,15 +654,22 @@ impl CellTokenizer {
                     }
                 }
                 _ => {
-                    let ch_len = utf8_len(b[k]);
                     if self.in_row {
-                        self.cur.push_str(&s[k..k + ch_len]);
+                        // Copy the run up to the next special byte at once.
+                        let end = b[k..]
+                            .iter()
+                            .position(|c| matches!(c, b'\\' | b'`' | b'|'))
+                            .map_or(b.len(), |p| k + p);
+                        let end = end.max(k + utf8_len(b[k]));
+                        self.cur.push_str(&s[k..end]);
+                        k = end;
+                        continue;
                     } else if !b[k].is_ascii_whitespace() && b[k] != b'-' {
                         // Text outside any row: keep nothing, count it.
                         self.repaired += 1;
                         return;
                     }
-                    k += ch_len;
+                    k += utf8_len(b[k]);
                 }
             }
         }

@@ -1,4 +1,27 @@
 //! b24-runtime: the hand-written runtime of the generated Bitrix24 client.
+//!
+//! - [`Client`]: typed calls through [`Method`], raw calls by name, webhook or OAuth auth,
+//!   client-side rate limit, retries, operating-time tracking ([`client`]).
+//! - [`batch::Batch`]: typed batches with `$result[…]` references, split by 50.
+//! - [`list`]: streams over list methods (`start`/`next`, and the fast ID-ordered mode).
+//! - [`wire`]: lenient decoding of Bitrix24's wire quirks, used by the generated types.
+//! - [`events`]: inbound event POSTs and `application_token` verification.
+pub mod auth;
+pub mod batch;
+pub mod client;
+pub mod error;
+pub mod events;
+pub mod limits;
 pub mod method;
+mod query;
+pub mod response;
+pub mod secret;
+pub mod wire;
 
+pub use auth::{MemoryTokenStore, OAuth, TokenStore, Tokens};
+pub use client::{CallOptions, Client, ClientBuilder};
+pub use error::{ApiError, AuthError, Error, SystemError};
+pub use limits::{OperatingStats, RateLimit, RetryPolicy};
 pub use method::{Method, MethodError, RestVersion};
+pub use response::{Response, Time};
+pub use secret::Secret;

@@ -177,6 +177,33 @@ pub fn extract(page: &Page) -> PageResult {
     }
 }
 
+/// Overview pages (`index.md`) are never methods or events: they are
+/// recorded without parsing them (a sixth of the corpus).
+pub fn overview(file: &crate::source::PageFile) -> Option<PageResult> {
+    let base = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+    if base != "index.md" || !file.checkout {
+        return None;
+    }
+    let text = std::fs::read_to_string(&file.path).ok()?;
+    let lang = crate::source::detect_lang(&text);
+    let id = format!("{}:{}", lang.as_str(), file.rel);
+    Some(PageResult {
+        diagnostics: vec![Diagnostic {
+            page: id.clone(),
+            line: None,
+            severity: Severity::Info,
+            message: "not in the IR: overview (index) page".into(),
+        }],
+        id,
+        rel: file.rel.clone(),
+        lang,
+        checkout: file.checkout,
+        kind: PageKind::Index,
+        extracted: Extracted::Skipped,
+        stats: Stats::default(),
+    })
+}
+
 /// Lines of the page itself that start with `>` (scope, who can execute…).
 fn quote_lines(page: &Page) -> Vec<&str> {
     page.expanded

@@ -1,0 +1,257 @@
+//! One call end to end: limits, auth, retries, error classification, tracing.
+
+use super::{Call, Client};
+use crate::auth::Snapshot;
+use crate::error::{ApiError, Error, SystemError};
+use crate::limits::unix_to_system;
+use crate::method::RestVersion;
+use crate::response::Envelope;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use std::time::{Duration, Instant, SystemTime};
+use tracing::field::Empty;
+use tracing::Instrument;
+
+/// At most this many `OPERATION_TIME_LIMIT` waits per call.
+const MAX_OPERATING_WAITS: u32 = 3;
+
+fn valid_idempotency_key(key: &str) -> bool {
+    (1..=255).contains(&key.len()) && key.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+impl Client {
+    /// Runs `call` until it succeeds or fails for good; `decode` turns a successful envelope into
+    /// the caller's value (decode errors are never retried).
+    pub(crate) async fn execute<T, F>(&self, call: Call<'_>, decode: F) -> Result<T, Error>
+    where
+        F: FnOnce(u16, Envelope<'_>) -> Result<T, Error>,
+    {
+        if let Some(key) = &call.idempotency_key {
+            if !valid_idempotency_key(key) {
+                return Err(Error::invalid(
+                    call.method,
+                    "an Idempotency-Key is 1 to 255 printable ASCII characters",
+                ));
+            }
+        }
+        let span = tracing::info_span!(
+            "b24.call",
+            method = call.method,
+            version = ?call.version,
+            read_only = call.read_only,
+            retries = Empty,
+            status = Empty,
+            operating = Empty,
+            duration_ms = Empty,
+        );
+        let started = Instant::now();
+        let out = self.run(&call, decode).instrument(span.clone()).await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        if let Err(e) = &out {
+            span.in_scope(|| tracing::debug!(error = %e, "call failed"));
+        }
+        out
+    }
+
+    async fn run<T, F>(&self, call: &Call<'_>, decode: F) -> Result<T, Error>
+    where
+        F: FnOnce(u16, Envelope<'_>) -> Result<T, Error>,
+    {
+        let inner = &*self.inner;
+        let policy = &inner.retry;
+        let span = tracing::Span::current();
+        // A write is repeated only when the portal cannot run it twice.
+        let safe =
+            call.read_only || (call.version == RestVersion::V3 && call.idempotency_key.is_some());
+        let mut retries = 0u32;
+        let mut limit_attempt = 0u32;
+        let mut limit_waited = Duration::ZERO;
+        let mut operating_waits = 0u32;
+        let mut refreshed = false;
+
+        loop {
+            if let Some(until) = inner.operating.blocked_until(call.method) {
+                let wait = until
+                    .duration_since(SystemTime::now())
+                    .unwrap_or(Duration::ZERO);
+                if wait > policy.max_operating_wait {
+                    return Err(Error::Api(Box::new(ApiError {
+                        method: call.method.to_owned(),
+                        status: 429,
+                        code: "OPERATION_TIME_LIMIT".into(),
+                        description: format!(
+                            "the method is blocked for {wait:?}, longer than the allowed wait"
+                        ),
+                        validation: vec![],
+                        time: None,
+                    })));
+                }
+                tracing::info!(
+                    wait_ms = wait.as_millis() as u64,
+                    "waiting for the operating-time limit"
+                );
+                tokio::time::sleep(wait).await;
+            }
+            if let Some(limiter) = &inner.limiter {
+                limiter.until_ready().await;
+            }
+            let cred = inner.auth.snapshot();
+
+            let (status, body) = match self.send_once(call, &cred).await {
+                Ok(answer) => answer,
+                Err(err) => {
+                    if safe && retries < policy.max_retries {
+                        let delay = policy.backoff(retries);
+                        retries += 1;
+                        span.record("retries", retries);
+                        tracing::warn!(error = %err, delay_ms = delay.as_millis() as u64, "retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(err);
+                }
+            };
+            span.record("status", status);
+            let ok_status = (200..300).contains(&status);
+
+            let env = match Envelope::parse(call.method, status, &body) {
+                Ok(env) => env,
+                Err(decode_err) => {
+                    if ok_status {
+                        return Err(decode_err);
+                    }
+                    if status >= 500 && safe && retries < policy.max_retries {
+                        let delay = policy.backoff(retries);
+                        retries += 1;
+                        span.record("retries", retries);
+                        tracing::warn!(status, delay_ms = delay.as_millis() as u64, "retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(Error::Http {
+                        method: call.method.to_owned(),
+                        status,
+                    });
+                }
+            };
+            if let Some(t) = &env.time {
+                inner.operating.record(call.method, t);
+                if let Some(op) = t.operating {
+                    span.record("operating", op);
+                }
+            }
+            let Some(api) = env.api_error(call.method, status) else {
+                if !ok_status {
+                    return Err(Error::Http {
+                        method: call.method.to_owned(),
+                        status,
+                    });
+                }
+                return decode(status, env);
+            };
+
+            match api.system() {
+                Some(SystemError::QueryLimitExceeded) => {
+                    let delay = policy.backoff(limit_attempt);
+                    if limit_waited + delay <= policy.limit_budget {
+                        limit_attempt += 1;
+                        limit_waited += delay;
+                        span.record("retries", retries + limit_attempt);
+                        tracing::warn!(
+                            delay_ms = delay.as_millis() as u64,
+                            "QUERY_LIMIT_EXCEEDED, backing off"
+                        );
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(Error::Api(Box::new(api)));
+                }
+                Some(SystemError::OperationTimeLimit) => {
+                    let now = SystemTime::now();
+                    let reset = api.operating_reset_at().or_else(|| {
+                        inner
+                            .operating
+                            .get(call.method)
+                            .and_then(|s| s.operating_reset_at)
+                    });
+                    let until = reset
+                        .map(unix_to_system)
+                        .filter(|t| *t > now)
+                        .unwrap_or(now + policy.max_delay);
+                    inner.operating.block(call.method, until);
+                    let wait = until.duration_since(now).unwrap_or(Duration::ZERO);
+                    if operating_waits < MAX_OPERATING_WAITS && wait <= policy.max_operating_wait {
+                        operating_waits += 1;
+                        tracing::warn!(wait_ms = wait.as_millis() as u64, "OPERATION_TIME_LIMIT");
+                        continue;
+                    }
+                    return Err(Error::Api(Box::new(api)));
+                }
+                Some(SystemError::ExpiredToken | SystemError::InvalidToken)
+                    if inner.auth.is_oauth() && !refreshed =>
+                {
+                    refreshed = true;
+                    inner
+                        .auth
+                        .refresh(&inner.http, call.timeout, cred.generation, call.method)
+                        .await?;
+                    continue;
+                }
+                _ => {
+                    if status >= 500 && safe && api.is_retryable() && retries < policy.max_retries {
+                        let delay = policy.backoff(retries);
+                        retries += 1;
+                        span.record("retries", retries);
+                        tracing::warn!(code = %api.code, delay_ms = delay.as_millis() as u64, "retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(Error::Api(Box::new(api)));
+                }
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        call: &Call<'_>,
+        cred: &Snapshot,
+    ) -> Result<(u16, bytes::Bytes), Error> {
+        let mut rb = self
+            .inner
+            .http
+            .post(cred.url(call.version, call.method))
+            .timeout(call.timeout)
+            .header(CONTENT_TYPE, "application/json")
+            .header(ACCEPT, "application/json")
+            .body(cred.body(&call.body));
+        if let Some(key) = &call.idempotency_key {
+            rb = rb.header("Idempotency-Key", key.as_str());
+        }
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| Error::transport(call.method, e, call.timeout))?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| Error::transport(call.method, e, call.timeout))?;
+        Ok((status, body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_idempotency_key;
+
+    #[test]
+    fn idempotency_key_rules() {
+        assert!(valid_idempotency_key(
+            "9f1c1a7e-5f1b-4a1e-9a2c-2f5f2b6c7d80"
+        ));
+        assert!(!valid_idempotency_key(""));
+        assert!(!valid_idempotency_key(&"a".repeat(256)));
+        assert!(!valid_idempotency_key("ключ"));
+        assert!(!valid_idempotency_key("a\nb"));
+    }
+}

@@ -1,0 +1,319 @@
+//! The one error type of every call.
+
+use crate::method::{Method, MethodError};
+use crate::response::Time;
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong with a call. Never carries a credential: URLs are stripped from transport
+/// errors and tokens are never part of a message.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bitrix24 answered with an error (`{"error", "error_description"}` or REST 3's
+    /// `{"error": {"code", "message", "validation"}}`).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request did not complete: connection refused or dropped, broken body, TLS…
+    #[error("{method}: transport error: {source}")]
+    Transport {
+        method: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// No answer within the timeout.
+    #[error("{method}: timed out after {after:?}")]
+    Timeout { method: String, after: Duration },
+    /// The answer is not the JSON we expect; `path` is where decoding failed (`result.items[3].ID`).
+    #[error("{method}: cannot decode the response at `{path}`: {message} (HTTP {status})")]
+    Decode {
+        method: String,
+        path: String,
+        message: String,
+        status: u16,
+    },
+    /// A non-JSON answer with an error status (a proxy's 502 page…).
+    #[error("{method}: HTTP {status} without a JSON body")]
+    Http { method: String, status: u16 },
+    /// OAuth: the refresh failed or needs the user.
+    #[error("{method}: {kind}")]
+    Auth { method: String, kind: AuthError },
+    /// The call cannot be made as asked (params not a JSON object, REST 3 method in a batch…).
+    #[error("{method}: invalid request: {message}")]
+    Invalid { method: String, message: String },
+    /// A batch command that was not executed (`halt` after an earlier error, a failed batch
+    /// call, a reference to a failed command).
+    #[error("{method}: batch command `{key}` was not executed: {reason}")]
+    Skipped {
+        method: String,
+        key: String,
+        reason: String,
+    },
+}
+
+/// OAuth failures.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// `invalid_grant` (refresh token expired or revoked) and similar: the application must be
+    /// authorized again by a user.
+    #[error(
+        "the refresh token was rejected ({code}: {description}); re-authorize the application"
+    )]
+    ReAuthorize { code: String, description: String },
+    /// The token endpoint answered something else.
+    #[error("token refresh failed: {0}")]
+    RefreshFailed(String),
+    /// The user-supplied token store could not save the new tokens.
+    #[error("the token store failed to save the refreshed tokens: {0}")]
+    Store(String),
+}
+
+/// An error answer from Bitrix24.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// The method called (`batch` for batch-level errors, the command's method for its own).
+    pub method: String,
+    /// HTTP status (for a batch command, the batch's status).
+    pub status: u16,
+    /// The wire code: `QUERY_LIMIT_EXCEEDED`, `expired_token`, `BITRIX_REST_V3_…`, a method's own.
+    pub code: String,
+    /// `error_description` (REST 2) or `message` (REST 3).
+    pub description: String,
+    /// REST 3 `validation` entries.
+    pub validation: Vec<Validation>,
+    /// The `time` block, when the error answer carried one.
+    pub time: Option<Time>,
+}
+
+/// One REST 3 validation entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Validation {
+    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    pub field: Option<String>,
+    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: API error {}", self.method, self.code)?;
+        if !self.description.is_empty() {
+            write!(f, ": {}", self.description)?;
+        }
+        write!(f, " (HTTP {})", self.status)?;
+        for v in &self.validation {
+            write!(
+                f,
+                "; {}: {}",
+                v.field.as_deref().unwrap_or("?"),
+                v.message.as_deref().unwrap_or("")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Codes every method can answer with (system errors, limits, OAuth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SystemError {
+    InternalServerError,
+    ErrorUnexpectedAnswer,
+    QueryLimitExceeded,
+    OperationTimeLimit,
+    ErrorBatchMethodNotAllowed,
+    ErrorBatchLengthExceeded,
+    NoAuthFound,
+    InvalidRequest,
+    OverloadLimit,
+    AccessDenied,
+    InvalidCredentials,
+    ErrorManifestIsNotAvailable,
+    InsufficientScope,
+    ExpiredToken,
+    InvalidToken,
+    InvalidGrant,
+    InvalidClient,
+    UserAccessError,
+    PortalDeleted,
+    MethodNotFound,
+}
+
+impl SystemError {
+    pub fn from_code(code: &str) -> Option<SystemError> {
+        use SystemError::*;
+        Some(match code {
+            "INTERNAL_SERVER_ERROR" => InternalServerError,
+            "ERROR_UNEXPECTED_ANSWER" => ErrorUnexpectedAnswer,
+            "QUERY_LIMIT_EXCEEDED" => QueryLimitExceeded,
+            "OPERATION_TIME_LIMIT" => OperationTimeLimit,
+            "ERROR_BATCH_METHOD_NOT_ALLOWED" => ErrorBatchMethodNotAllowed,
+            "ERROR_BATCH_LENGTH_EXCEEDED" => ErrorBatchLengthExceeded,
+            "NO_AUTH_FOUND" => NoAuthFound,
+            "INVALID_REQUEST" => InvalidRequest,
+            "OVERLOAD_LIMIT" => OverloadLimit,
+            "ACCESS_DENIED" => AccessDenied,
+            "INVALID_CREDENTIALS" => InvalidCredentials,
+            "ERROR_MANIFEST_IS_NOT_AVAILABLE" => ErrorManifestIsNotAvailable,
+            "insufficient_scope" => InsufficientScope,
+            "expired_token" => ExpiredToken,
+            "invalid_token" => InvalidToken,
+            "invalid_grant" => InvalidGrant,
+            "invalid_client" => InvalidClient,
+            "user_access_error" => UserAccessError,
+            "PORTAL_DELETED" => PortalDeleted,
+            "ERROR_METHOD_NOT_FOUND" => MethodNotFound,
+            _ => return None,
+        })
+    }
+}
+
+impl ApiError {
+    /// The system code, when it is one every method shares.
+    pub fn system(&self) -> Option<SystemError> {
+        SystemError::from_code(&self.code)
+    }
+
+    /// The error as the method's own typed enum (undocumented codes become its `Other`).
+    pub fn method_error<E: MethodError>(&self) -> E {
+        E::from_code(&self.code, &self.description)
+    }
+
+    /// `operating_reset_at` of the error's `time` block.
+    pub fn operating_reset_at(&self) -> Option<f64> {
+        self.time.as_ref().and_then(|t| t.operating_reset_at)
+    }
+
+    /// Whether calling again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.system(),
+            Some(
+                SystemError::QueryLimitExceeded
+                    | SystemError::OperationTimeLimit
+                    | SystemError::InternalServerError
+                    | SystemError::ErrorUnexpectedAnswer
+            )
+        ) || (self.status >= 500
+            && !matches!(
+                self.system(),
+                Some(SystemError::PortalDeleted | SystemError::OverloadLimit)
+            ))
+    }
+}
+
+impl Error {
+    /// Whether calling again (later) may succeed: limits, 5xx, transport errors and timeouts.
+    /// Whether a retry is *safe* (the call may have run) is a separate question: the client only
+    /// retries those by itself for read methods and REST 3 calls with an Idempotency-Key.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.is_retryable(),
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Http { status, .. } => *status >= 500 || *status == 429,
+            Error::Decode { .. } | Error::Auth { .. } | Error::Invalid { .. } => false,
+            Error::Skipped { .. } => false,
+        }
+    }
+
+    /// The API error, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The wire code of an API error.
+    pub fn code(&self) -> Option<&str> {
+        self.api().map(|e| e.code.as_str())
+    }
+
+    /// The API error as method `M`'s typed error enum.
+    pub fn method_error<M: Method>(&self) -> Option<M::Error> {
+        self.api().map(ApiError::method_error::<M::Error>)
+    }
+
+    /// The method the failed call was for.
+    pub fn method(&self) -> &str {
+        match self {
+            Error::Api(e) => &e.method,
+            Error::Transport { method, .. }
+            | Error::Timeout { method, .. }
+            | Error::Decode { method, .. }
+            | Error::Http { method, .. }
+            | Error::Auth { method, .. }
+            | Error::Invalid { method, .. }
+            | Error::Skipped { method, .. } => method,
+        }
+    }
+
+    pub(crate) fn invalid(method: &str, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            method: method.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn transport(method: &str, source: reqwest::Error, timeout: Duration) -> Error {
+        if source.is_timeout() {
+            Error::Timeout {
+                method: method.to_owned(),
+                after: timeout,
+            }
+        } else {
+            Error::Transport {
+                method: method.to_owned(),
+                // The URL may hold a webhook code: never keep it.
+                source: source.without_url(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: &str, status: u16) -> Error {
+        Error::Api(Box::new(ApiError {
+            method: "crm.deal.get".into(),
+            status,
+            code: code.into(),
+            description: "d".into(),
+            validation: vec![],
+            time: None,
+        }))
+    }
+
+    #[test]
+    fn retryable_classification() {
+        assert!(api("QUERY_LIMIT_EXCEEDED", 503).is_retryable());
+        assert!(api("OPERATION_TIME_LIMIT", 429).is_retryable());
+        assert!(api("INTERNAL_SERVER_ERROR", 500).is_retryable());
+        assert!(api("SOMETHING", 502).is_retryable());
+        assert!(!api("OVERLOAD_LIMIT", 503).is_retryable());
+        assert!(!api("ACCESS_DENIED", 403).is_retryable());
+        assert!(!api("NOT_FOUND", 400).is_retryable());
+        assert!(!Error::invalid("m", "x").is_retryable());
+        assert!(Error::Http {
+            method: "m".into(),
+            status: 502
+        }
+        .is_retryable());
+    }
+
+    #[test]
+    fn display_names_method_and_code() {
+        let e = api("NOT_FOUND", 400);
+        assert_eq!(
+            e.to_string(),
+            "crm.deal.get: API error NOT_FOUND: d (HTTP 400)"
+        );
+        assert_eq!(e.method(), "crm.deal.get");
+        assert_eq!(e.code(), Some("NOT_FOUND"));
+        assert_eq!(
+            api("expired_token", 401).api().unwrap().system(),
+            Some(SystemError::ExpiredToken)
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests against real HTTP servers on 127.0.0.1 (wiremock, or raw TCP where the
+//! server must misbehave at the connection level).
+mod calls;
+mod common;
+mod limits;
+mod oauth;
