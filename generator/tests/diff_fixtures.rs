@@ -261,3 +261,41 @@ fn changelog_of_all_cases() {
     }
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn the_cli_prints_the_changelog_or_json() {
+    let dir = fixtures().join("param-added-required");
+    let run_cli = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_b24gen"))
+            .arg("diff")
+            .arg("--old")
+            .arg(dir.join("old"))
+            .arg("--new")
+            .arg(dir.join("new"))
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run_cli(&[]);
+    assert!(text.contains("new required param `DASHBOARD_ID`"), "{text}");
+    assert!(text.trim_end().ends_with("**major**"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run_cli(&["--json"])).unwrap();
+    assert_eq!(json["bump"], "major");
+    assert_eq!(json["changes"][0]["path"], "DASHBOARD_ID");
+
+    // A missing side is a clear error, not a panic.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_b24gen"))
+        .args(["diff", "--old", "no/such/dir", "--new"])
+        .arg(dir.join("new"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no/such/dir: no such file or folder"), "{err}");
+}

@@ -5,7 +5,8 @@
 //! list of [`Change`]s, each classified major / minor / patch by its effect
 //! on the generated Rust API (the table is in [`classify`]), and the overall
 //! [`Bump`] (the max). [`render_text`] writes it as a changelog grouped by
-//! scope; [`changelog_section`] as a `CHANGELOG.md` section for the crate.
+//! scope; [`changelog_section`] as a `CHANGELOG.md` section for the crate,
+//! which [`update_changelog`] puts into the file.
 //!
 //! # What is compared
 //!
@@ -91,7 +92,7 @@ pub use model::{
     Area, Bump, Change, ChangeKind, Changes, Counts, DocPart, ItemKind, Tally, VersionError,
     DIFF_SCHEMA_VERSION,
 };
-pub use render::{brief, changelog_section, render_text};
+pub use render::{brief, changelog_section, render_text, update_changelog};
 
 /// `--json` output: pretty JSON with a final newline.
 pub fn render_json(changes: &Changes) -> Result<String, serde_json::Error> {

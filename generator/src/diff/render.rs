@@ -36,6 +36,39 @@ pub fn changelog_section(changes: &Changes, version: &str) -> String {
     out
 }
 
+/// `CHANGELOG.md` with `section` (from [`changelog_section`]) as its newest
+/// entry: put under the file's `# ` title (a `# Changelog` title is made
+/// when there is no file), above the previous `## ` entries. An entry with
+/// the same `## {version}` heading is replaced, so regenerating the same
+/// version gives the same file.
+pub fn update_changelog(existing: Option<&str>, section: &str) -> String {
+    let heading = section.lines().next().unwrap_or_default();
+    let existing = existing.unwrap_or("# Changelog\n");
+    let mut head = String::new();
+    let mut entries: Vec<String> = Vec::new();
+    for line in existing.lines() {
+        if line.starts_with("## ") {
+            entries.push(String::new());
+        }
+        match entries.last_mut() {
+            Some(e) => e,
+            None => &mut head,
+        }
+        .push_str(&format!("{line}\n"));
+    }
+    entries.retain(|e| e.lines().next() != Some(heading));
+    let mut out = head.trim_end().to_string();
+    out.push_str("\n\n");
+    out.push_str(section.trim_end());
+    out.push_str("\n");
+    for e in entries {
+        out.push('\n');
+        out.push_str(e.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 fn summary(changes: &Changes) -> String {
     let (m, e) = (&changes.methods, &changes.events);
     format!(
@@ -403,6 +436,29 @@ pub fn brief(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn update_changelog_puts_the_newest_first_and_replaces_the_same_version() {
+        let v1 = "## 0.1.0\n\nfirst\n";
+        let v2 = "## 0.2.0\n\nsecond\n";
+        let once = update_changelog(None, v1);
+        assert_eq!(once, "# Changelog\n\n## 0.1.0\n\nfirst\n");
+        let twice = update_changelog(Some(&once), v2);
+        assert_eq!(
+            twice,
+            "# Changelog\n\n## 0.2.0\n\nsecond\n\n## 0.1.0\n\nfirst\n"
+        );
+        // Regenerating 0.2.0 replaces it rather than stacking a copy.
+        let again = update_changelog(Some(&twice), "## 0.2.0\n\nsecond, revised\n");
+        assert_eq!(
+            again,
+            "# Changelog\n\n## 0.2.0\n\nsecond, revised\n\n## 0.1.0\n\nfirst\n"
+        );
+        assert_eq!(
+            update_changelog(Some(&again), "## 0.2.0\n\nsecond, revised\n"),
+            again
+        );
+    }
 
     #[test]
     fn brief_strips_links_and_keeps_the_first_sentence() {
