@@ -60,7 +60,7 @@ pub fn update_changelog(existing: Option<&str>, section: &str) -> String {
     let mut out = head.trim_end().to_string();
     out.push_str("\n\n");
     out.push_str(section.trim_end());
-    out.push_str("\n");
+    out.push('\n');
     for e in entries {
         out.push('\n');
         out.push_str(e.trim_end());
