@@ -145,6 +145,96 @@ const CASES: &[Expected] = &[
         Major,
     ),
     (
+        "method-undeprecated",
+        &[(ADD, Item, "", "undeprecated", Patch)],
+        Patch,
+    ),
+    (
+        "method-moved-to-rest3",
+        &[(
+            "demo.widget.add (REST 3.0)",
+            Item,
+            "",
+            "rest_version_changed",
+            Major,
+        )],
+        Major,
+    ),
+    (
+        "method-alias-added",
+        &[
+            (ADD, Item, "", "alias_added", Minor),
+            (ADD, Item, "", "doc_changed", Patch),
+        ],
+        Minor,
+    ),
+    (
+        "result-paginated",
+        &[(ADD, Item, "", "paginated_changed", Major)],
+        Major,
+    ),
+    (
+        "param-default-changed",
+        &[
+            (ADD, Params, "SIZE", "default_changed", Patch),
+            (ADD, Params, "SIZE", "doc_changed", Patch),
+        ],
+        Patch,
+    ),
+    (
+        "param-deprecated",
+        &[
+            (ADD, Params, "COLOR", "deprecated", Minor),
+            (ADD, Params, "COLOR", "doc_changed", Patch),
+        ],
+        Minor,
+    ),
+    (
+        "param-type-token-changed",
+        &[(ADD, Params, "SIZE", "type_doc_changed", Patch)],
+        Patch,
+    ),
+    (
+        "enum-value-added",
+        &[
+            (ADD, Params, "MODE", "value_added", Minor),
+            (ADD, Params, "MODE", "doc_changed", Patch),
+        ],
+        Minor,
+    ),
+    (
+        "enum-value-removed",
+        &[
+            (ADD, Params, "MODE", "value_removed", Major),
+            (ADD, Params, "MODE", "doc_changed", Patch),
+        ],
+        Major,
+    ),
+    (
+        "param-nested-added",
+        &[(ADD, Params, "OPTIONS.THEME", "field_added", Major)],
+        Major,
+    ),
+    (
+        "error-status-changed",
+        &[(
+            ADD,
+            Errors,
+            "ERROR_NO_ACCESS",
+            "error_status_changed",
+            Patch,
+        )],
+        Patch,
+    ),
+    (
+        "event-renamed-case",
+        &[
+            ("OnDemoWidgetAdd", Item, "", "renamed", Major),
+            ("OnDemoWidgetAdd", Item, "", "doc_changed", Patch),
+        ],
+        Major,
+    ),
+    (
         "event-field-added",
         &[(
             "ONDEMOWIDGETADD",

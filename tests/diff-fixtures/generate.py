@@ -54,11 +54,18 @@ SYSTEM = [
 ]
 
 
-def table(rows):
+def table(rows, anchors=None):
+    """Rows are (name, type, required, doc[, children]); a row with children
+    links to a sub-table, collected in `anchors` as (anchor, rows)."""
     out = ["#|", "|| **Name**", "`type` | **Description** ||"]
-    for name, ty, req, doc in rows:
+    for row in rows:
+        name, ty, req, doc = row[:4]
         star = "*" if req else ""
         out.append(f"|| **{name}**{star}")
+        if len(row) > 4 and anchors is not None:
+            anchor = name.lower()
+            doc = f"{doc} [(detailed description)](#{anchor})"
+            anchors.append((anchor, name, row[4]))
         out.append(f"[`{ty}`](../data-types.md) | {doc} ||")
     out.append("|#")
     return "\n".join(out)
@@ -69,22 +76,35 @@ def method_page(m):
     lines = [f"# {m['title']} {m['name']}", ""]
     lines += [f"> Scope: [`{m['scope']}`](../scopes/permissions.md)", ">",
               "> Who can execute the method: any user", ""]
+    if m.get("rest3"):
+        lines += ['{% note info "" %}', "",
+                  "This method belongs to REST 3.0. Its calls go to `/rest/api/`.",
+                  "", "{% endnote %}", ""]
     if m.get("deprecated"):
         lines += ['{% note warning "DEPRECATED" %}', "",
                   f"The development of this method has been halted. Please use [{m['deprecated']}](./{m['deprecated'].replace('.', '-')}.md).",
                   "", "{% endnote %}", ""]
-    lines += [m["intro"], "", "## Method Parameters", "",
+    lines += [m["intro"], ""]
+    if m.get("alias"):
+        lines += [f"There is an old method `{m['alias']}` — an alias for the method `{m['name']}`.", ""]
+    anchors = []
+    lines += ["## Method Parameters", "",
               "{% include [Note on required parameters](../../_includes/required.md) %}", "",
-              table(m["params"]), "", "## Code Examples", "", "```bash",
+              table(m["params"], anchors), ""]
+    for anchor, name, rows in anchors:
+        lines += [f"### Parameter {name} {{#{anchor}}}", "", table(rows), ""]
+    lines += ["## Code Examples", "", "```bash",
               "curl -X POST \\", '  -H "Content-Type: application/json" \\',
               "  -d '" + "{" + ",".join(f'"{p[0]}":{1 if p[1] == "integer" else chr(34) + "x" + chr(34)}' for p in m["params"]) + "}' \\",
               f"  https://example.bitrix24.com/rest/1/token/{m['name']}", "```", "",
               "## Response Handling", "", "HTTP Status: **200**", ""]
     if m.get("result"):
         sample = ",\n".join(f'        "{n}": ' + ('12' if t == "integer" else '"2025-01-01T10:00:00+00:00"' if t == "datetime" else '"x"') for n, t, _ in m["result"])
-        lines += ["```json", "{", '    "result": {', sample, "    }", "}", "```", "",
+        total = [',', '    "total": 1'] if m.get("paginated") else []
+        total_row = ["|| **total**", "[`integer`](../data-types.md) | Number of widgets found ||"] if m.get("paginated") else []
+        lines += ["```json", "{", '    "result": {', sample, "    }" + total[0] if total else "    }"] + total[1:] + ["}", "```", "",
                   "### Returned Data", "", "#|", "|| **Name**", "`type` | **Description** ||",
-                  "|| **result**", "[`object`](../data-types.md) | The new widget [(detailed description)](#result) ||",
+                  "|| **result**", "[`object`](../data-types.md) | The new widget [(detailed description)](#result) ||"] + total_row + [
                   "|#", "", "#### Result Object {#result}", "",
                   table([(n, t, False, d) for n, t, d in m["result"]]), ""]
     else:
@@ -199,4 +219,22 @@ case("error-removed", lambda st: m0(st)["errors"].pop())
 case("system-error-added", lambda st: st["system"].append(("403", "ERROR_WEBHOOK_DISABLED", "Webhook is disabled", "An administrator switched the webhook off")))
 case("event-added", lambda st: st["events"].append(copy.deepcopy(EVENT)), old=lambda st: st["events"].clear())
 case("event-removed", lambda st: st["events"].clear())
+case("method-undeprecated", lambda st: m0(st).update(deprecated=None), old=lambda st: m0(st).update(deprecated="demo.widget.create"))
+case("method-moved-to-rest3", lambda st: m0(st).update(rest3=True))
+case("method-alias-added", lambda st: m0(st).update(alias="demo.widget.create"))
+case("result-paginated", lambda st: m0(st).update(paginated=True))
+case("param-default-changed", set_param(2, doc="Widget height in grid cells. Default is `3`"),
+     old=set_param(2, doc="Widget height in grid cells. Default is `2`"))
+case("param-deprecated", set_param(1, doc="Deprecated. Background color as a hex code"))
+case("param-type-token-changed", set_param(2, ty="int"))
+MODES = "Layout of the widget. Possible values:\n- `grid` — tiles\n- `list` — rows"
+case("enum-value-added", lambda st: m0(st)["params"].__setitem__(-1, ("MODE", "string", False, MODES + "\n- `card` — one card")),
+     old=lambda st: m0(st)["params"].append(("MODE", "string", False, MODES)))
+case("enum-value-removed", lambda st: m0(st)["params"].__setitem__(-1, ("MODE", "string", False, MODES)),
+     old=lambda st: m0(st)["params"].append(("MODE", "string", False, MODES + "\n- `card` — one card")))
+OPTIONS = [("SHOW_TITLE", "boolean", False, "Show the widget header")]
+case("param-nested-added", lambda st: m0(st)["params"].__setitem__(-1, ("OPTIONS", "object", False, "Display options", OPTIONS + [("THEME", "string", True, "Color theme name")])),
+     old=lambda st: m0(st)["params"].append(("OPTIONS", "object", False, "Display options", OPTIONS)))
+case("error-status-changed", lambda st: m0(st)["errors"].__setitem__(1, ("401", "ERROR_NO_ACCESS", "Access denied", "The user may not edit the dashboard")))
+case("event-renamed-case", lambda st: st["events"][0].update(name="OnDemoWidgetAdd"))
 case("event-field-added", lambda st: st["events"][0]["fields"].append(("DASHBOARD_ID", "integer", "Dashboard the widget was added to")))
