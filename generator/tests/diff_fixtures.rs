@@ -235,6 +235,21 @@ const CASES: &[Expected] = &[
         Major,
     ),
     (
+        "replacement-changed",
+        &[(ADD, Item, "", "replacement_changed", Patch)],
+        Patch,
+    ),
+    (
+        "rate-limit-changed",
+        &[(ADD, Item, "", "rate_limit_changed", Patch)],
+        Patch,
+    ),
+    (
+        "pagination-note-changed",
+        &[(ADD, Item, "", "pagination_note_changed", Patch)],
+        Patch,
+    ),
+    (
         "event-field-added",
         &[(
             "ONDEMOWIDGETADD",

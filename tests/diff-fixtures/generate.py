@@ -73,7 +73,10 @@ def table(rows, anchors=None):
 
 def method_page(m):
     slug = m["name"].replace(".", "-")
-    lines = [f"# {m['title']} {m['name']}", ""]
+    lines = []
+    if m.get("front"):
+        lines += ["---", f"method: {m['name']}", f"scope: {m['scope']}"] + m["front"] + ["---", ""]
+    lines += [f"# {m['title']} {m['name']}", ""]
     lines += [f"> Scope: [`{m['scope']}`](../scopes/permissions.md)", ">",
               "> Who can execute the method: any user", ""]
     if m.get("rest3"):
@@ -237,4 +240,7 @@ case("param-nested-added", lambda st: m0(st)["params"].__setitem__(-1, ("OPTIONS
      old=lambda st: m0(st)["params"].append(("OPTIONS", "object", False, "Display options", OPTIONS)))
 case("error-status-changed", lambda st: m0(st)["errors"].__setitem__(1, ("401", "ERROR_NO_ACCESS", "Access denied", "The user may not edit the dashboard")))
 case("event-renamed-case", lambda st: st["events"][0].update(name="OnDemoWidgetAdd"))
+case("replacement-changed", lambda st: m0(st).update(deprecated="demo.widget.put"), old=lambda st: m0(st).update(deprecated="demo.widget.create"))
+case("rate-limit-changed", lambda st: m0(st).update(front=["rate_limit_per_sec: 5"]), old=lambda st: m0(st).update(front=["rate_limit_per_sec: 2"]))
+case("pagination-note-changed", lambda st: m0(st).update(front=["pagination: start"]), old=lambda st: m0(st).update(front=["pagination: none"]))
 case("event-field-added", lambda st: st["events"][0]["fields"].append(("DASHBOARD_ID", "integer", "Dashboard the widget was added to")))
