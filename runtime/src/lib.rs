@@ -12,6 +12,7 @@ pub mod client;
 pub mod error;
 pub mod events;
 pub mod limits;
+pub mod list;
 pub mod method;
 mod query;
 pub mod response;

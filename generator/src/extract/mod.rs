@@ -303,7 +303,16 @@ fn method_name(page: &Page, title_tokens: &[&str], file_stem: &str) -> Option<St
             _ => {}
         }
     }
-    if let Some(n) = others.iter().find(|n| norm_name(n) == stem_n) {
+    // REST names are dotted lower-camel (`crm.deal.add`) or one lower-case
+    // word (`methods`); `BX24.placement.call` or `CallCardClose` are JS SDK
+    // commands.
+    let rest_like =
+        |n: &&String| METHOD_NAME.is_match(n) || n.chars().all(|c| c.is_ascii_lowercase());
+    if let Some(n) = others
+        .iter()
+        .filter(rest_like)
+        .find(|n| norm_name(n) == stem_n)
+    {
         return Some(n.clone());
     }
     if let Some(t) = from_title.last() {
