@@ -139,10 +139,6 @@ const READER_GAPS: &[(&str, &[&str])] = &[
         "old page's title names another method (`sale.status.delete`); file, URL and examples say sale.status.getfields",
         &["sale.status.getFields"],
     ),
-    (
-        "JS interface command (\"not a REST method\"), not a REST method",
-        &["CallCardStartTimer", "CallCardStopTimer"],
-    ),
 ];
 
 /// Reported as moved REST 2 → 3.0 only because the old `rest-v3/` pages are
