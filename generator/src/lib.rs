@@ -4,7 +4,9 @@
 //! Pipeline, one module per stage:
 //! [`source`] (find pages, language, includes) → [`yfm`] (YFM directives and
 //! `#|…|#` tables) → [`page`] (sections, anchors) → [`extract`] (page → IR)
-//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading.
+//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading;
+//! [`diff`] compares two readings.
+pub mod diff;
 pub mod extract;
 pub mod frontmatter;
 pub mod ir;

@@ -30,6 +30,9 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// What changed between two versions of the docs, and the semver bump
+    /// it means for the generated crate.
+    Diff(b24gen::diff::DiffArgs),
     /// Summarise what was read and what was not.
     Report {
         #[command(flatten)]
@@ -72,6 +75,10 @@ fn run(cmd: Command) -> Result<(), String> {
             let mut json = serde_json::to_string_pretty(&ir).map_err(|e| e.to_string())?;
             json.push('\n');
             write_out(out.as_ref(), &json)
+        }
+        Command::Diff(args) => {
+            let text = b24gen::diff::run(&args, b24gen::read_docs).map_err(|e| e.to_string())?;
+            write_out(None, &text)
         }
         Command::Report { docs, json } => {
             let reading = b24gen::read(&docs.docs);
