@@ -260,9 +260,76 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
+/// Alternates blocks of 50 raw calls and 50 client calls, 400 times, and gives the median of
+/// the per-block ratios: robust against other load on the machine, which shifts both sides of
+/// a pair alike.
+fn paired() {
+    let base = start_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = Client::builder()
+        .webhook(&format!("{base}/rest/1/{CODE}/"))
+        .no_rate_limit()
+        .build()
+        .expect("client");
+    let http = reqwest::Client::builder().build().expect("reqwest");
+    let url = format!("{base}/rest/1/{CODE}/crm.deal.get");
+    let n = 50;
+    let (raw, ours, ratios) = rt.block_on(async {
+        let (mut raw, mut ours, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..420 {
+            let start = Instant::now();
+            for _ in 0..n {
+                let body = serde_json::to_vec(&IdParams { id: 1234 }).expect("params");
+                let resp = http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("send");
+                let bytes = resp.bytes().await.expect("body");
+                let a: RawAnswer = serde_json::from_slice(&bytes).expect("decode");
+                std::hint::black_box(a);
+            }
+            let a = start.elapsed().as_secs_f64() / n as f64;
+            let start = Instant::now();
+            for _ in 0..n {
+                let r = client
+                    .call::<DealGet>(&IdParams { id: 1234 })
+                    .await
+                    .expect("call");
+                std::hint::black_box(r);
+            }
+            let b = start.elapsed().as_secs_f64() / n as f64;
+            if round >= 20 {
+                raw.push(a);
+                ours.push(b);
+                ratios.push(b / a);
+            }
+        }
+        (raw, ours, ratios)
+    });
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "paired: raw {:.1} µs, client {:.1} µs (medians); median ratio client/raw = {:.3} (target ≤ 1.10)",
+        median(raw) * 1e6,
+        median(ours) * 1e6,
+        median(ratios)
+    );
+}
+
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
+    if std::env::args().any(|a| a == "--bench") {
+        paired();
+    }
     if let Ok(m) = TOTALS.lock() {
         if m[0].1 > 0 && m[1].1 > 0 {
             let client = m[0].0 / m[0].1 as f64;

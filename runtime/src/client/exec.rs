@@ -239,8 +239,11 @@ impl Client {
             .http
             .post(cred.url(call.version, call.method))
             .header(CONTENT_TYPE, "application/json")
-            .header(ACCEPT, "application/json")
             .body(cred.body(&call.body));
+        if call.version == RestVersion::V3 {
+            // As REST 3's examples send it; REST 2 answers JSON regardless.
+            rb = rb.header(ACCEPT, "application/json");
+        }
         if let Some(key) = &call.idempotency_key {
             rb = rb.header("Idempotency-Key", key.as_str());
         }
