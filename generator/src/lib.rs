@@ -2,7 +2,136 @@
 //! emits a typed Rust client from it.
 //!
 //! Pipeline, one module per stage:
-//! `source` (find pages, language, includes) → `yfm` (YFM directives and
-//! `#|…|#` tables) → `page` (sections, tables, code blocks) → `extract`
-//! (page → IR) → `merge` (EN + RU) → [`ir`].
+//! [`source`] (find pages, language, includes) → [`yfm`] (YFM directives and
+//! `#|…|#` tables) → [`page`] (sections, anchors) → [`extract`] (page → IR)
+//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading.
+pub mod extract;
+pub mod frontmatter;
 pub mod ir;
+pub mod merge;
+pub mod page;
+pub mod report;
+pub mod source;
+pub mod yfm;
+
+use extract::{PageKind, Stats};
+use ir::{Ir, Lang};
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// One page's fate, for `report`.
+#[derive(Debug, Clone)]
+pub struct PageSummary {
+    pub id: String,
+    pub lang: Lang,
+    pub kind: PageKind,
+}
+
+/// The IR plus what `report` needs to know about the reading.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub ir: Ir,
+    pub stats: Stats,
+    pub pages: Vec<PageSummary>,
+    /// (page, anchor) of in-page links that found no table.
+    pub unresolved_links: Vec<(String, String)>,
+}
+
+/// Read one page file on its own (no EN/RU merge), e.g. for snapshots.
+/// `root` is the folder its relative path starts from.
+pub fn read_page(root: &std::path::Path, rel: &str) -> extract::PageResult {
+    let file = source::PageFile {
+        path: root.join(rel),
+        rel: rel.to_string(),
+        checkout: root.ends_with("api-reference"),
+    };
+    read_one(&file, &source::IncludeCache::default())
+}
+
+fn read_one(file: &source::PageFile, cache: &source::IncludeCache) -> extract::PageResult {
+    match page::Page::read(file, cache) {
+        Ok(p) => extract::extract(&p),
+        Err(d) => extract::PageResult {
+            id: d.page.clone(),
+            rel: file.rel.clone(),
+            lang: Lang::En,
+            checkout: file.checkout,
+            kind: PageKind::Other,
+            extracted: extract::Extracted::Skipped,
+            stats: Stats::default(),
+            diagnostics: vec![d],
+        },
+    }
+}
+
+/// Where the real corpus is: `$B24_DOCS`, else `../shared/b24-docs` beside
+/// the workspace. `None` when absent.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("B24_DOCS") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24-docs"),
+    };
+    dir.join("en").is_dir().then_some(dir)
+}
+
+/// For corpus tests: the corpus, or `None` after printing that the test is
+/// skipped. Under `CI=true` a missing corpus is a failure (panics).
+pub fn corpus_or_skip(test: &str) -> Option<PathBuf> {
+    match corpus_dir() {
+        Some(d) => Some(d),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "{test}: the docs corpus is missing (../shared/b24-docs or $B24_DOCS) and CI=true"
+            )
+        }
+        None => {
+            println!("skipped: {test}: no docs corpus at ../shared/b24-docs or $B24_DOCS");
+            None
+        }
+    }
+}
+
+/// Read doc trees (official checkouts or plain folders of pages) into the IR.
+pub fn read_docs(dirs: &[PathBuf]) -> Ir {
+    read(dirs).ir
+}
+
+/// Read doc trees, keeping the counters `report` prints.
+pub fn read(dirs: &[PathBuf]) -> Reading {
+    let mut diagnostics = Vec::new();
+    let files = source::discover(dirs, &mut diagnostics);
+    let cache = source::IncludeCache::default();
+    let results: Vec<extract::PageResult> = files
+        .par_iter()
+        .map(|f| extract::overview(f).unwrap_or_else(|| read_one(f, &cache)))
+        .collect();
+    let mut stats = Stats::default();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut unresolved_links = Vec::new();
+    for r in &results {
+        stats.add(&r.stats);
+        pages.push(PageSummary {
+            id: r.id.clone(),
+            lang: r.lang,
+            kind: r.kind,
+        });
+        for a in &r.stats.unresolved {
+            unresolved_links.push((r.id.clone(), a.clone()));
+        }
+    }
+    let (methods, events, merge_diags) = merge::merge(results);
+    diagnostics.extend(merge_diags);
+    diagnostics.sort();
+    diagnostics.dedup();
+    Reading {
+        ir: Ir {
+            schema: ir::SCHEMA_VERSION,
+            methods,
+            events,
+            diagnostics,
+        },
+        stats,
+        pages,
+        unresolved_links,
+    }
+}

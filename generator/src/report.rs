@@ -1,0 +1,204 @@
+//! `b24gen report`: what was read and what was not.
+
+use crate::extract::PageKind;
+use crate::ir::{Lang, Method, Severity};
+use crate::Reading;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// lang → kind → pages.
+    pub pages: BTreeMap<String, BTreeMap<PageKind, u64>>,
+    pub methods: u64,
+    pub distinct_method_names: u64,
+    pub events: u64,
+    pub methods_with_en_and_ru: u64,
+    pub en_only_methods: Vec<String>,
+    pub ru_only_methods: Vec<String>,
+    pub param_rows_typed: u64,
+    pub param_rows_resolved: u64,
+    pub subtable_links: u64,
+    pub subtable_links_resolved: u64,
+    /// `page#anchor` of every in-page link that found no table.
+    pub unresolved_links: Vec<String>,
+    pub examples_parsed: u64,
+    pub examples_cleaned: u64,
+    pub examples_failed: u64,
+    pub en_ru_disagreements: u64,
+    pub diagnostics: BTreeMap<Severity, u64>,
+    /// The most frequent diagnostics (message with names blanked, count).
+    pub top_diagnostics: Vec<(String, u64)>,
+}
+
+fn has_lang(m: &Method, lang: Lang) -> bool {
+    let p = format!("{}:", lang.as_str());
+    m.sources.iter().any(|s| s.starts_with(&p))
+}
+
+/// A message with its specifics (`names`, numbers) blanked, for grouping.
+fn shape(message: &str) -> String {
+    let mut out = String::new();
+    let mut in_code = false;
+    for c in message.chars() {
+        if c == '`' {
+            if !in_code {
+                out.push_str("`…`");
+            }
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            out.push(if c.is_ascii_digit() { '#' } else { c });
+        }
+    }
+    out
+}
+
+impl Report {
+    pub fn new(r: &Reading) -> Report {
+        let mut pages: BTreeMap<String, BTreeMap<PageKind, u64>> = BTreeMap::new();
+        for p in &r.pages {
+            *pages
+                .entry(p.lang.as_str().to_string())
+                .or_default()
+                .entry(p.kind)
+                .or_default() += 1;
+        }
+        let ir = &r.ir;
+        let mut names: Vec<&str> = ir.methods.iter().map(|m| m.name.as_str()).collect();
+        names.dedup();
+        let en_only = ir
+            .methods
+            .iter()
+            .filter(|m| has_lang(m, Lang::En) && !has_lang(m, Lang::Ru))
+            .map(|m| m.name.clone())
+            .collect();
+        let ru_only = ir
+            .methods
+            .iter()
+            .filter(|m| has_lang(m, Lang::Ru) && !has_lang(m, Lang::En))
+            .map(|m| m.name.clone())
+            .collect();
+        let both = ir
+            .methods
+            .iter()
+            .filter(|m| {
+                let t = |lang| m.title.get(lang).is_some() || m.summary.get(lang).is_some();
+                t(Lang::En) && t(Lang::Ru)
+            })
+            .count() as u64;
+        let mut diagnostics: BTreeMap<Severity, u64> = BTreeMap::new();
+        let mut shapes: BTreeMap<String, u64> = BTreeMap::new();
+        let mut disagreements = 0;
+        for d in &ir.diagnostics {
+            *diagnostics.entry(d.severity).or_default() += 1;
+            *shapes.entry(shape(&d.message)).or_default() += 1;
+            if d.message.contains("differ") || d.message.contains("only in this language") {
+                disagreements += 1;
+            }
+        }
+        let mut top: Vec<(String, u64)> = shapes.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        top.truncate(15);
+        let s = &r.stats;
+        Report {
+            pages,
+            methods: ir.methods.len() as u64,
+            distinct_method_names: names.len() as u64,
+            events: ir.events.len() as u64,
+            methods_with_en_and_ru: both,
+            en_only_methods: en_only,
+            ru_only_methods: ru_only,
+            param_rows_typed: s.typed_rows,
+            param_rows_resolved: s.typed_resolved,
+            subtable_links: s.links,
+            subtable_links_resolved: s.links_resolved,
+            unresolved_links: {
+                let mut v: Vec<String> = r
+                    .unresolved_links
+                    .iter()
+                    .map(|(p, a)| format!("{p}{a}"))
+                    .collect();
+                v.sort();
+                v
+            },
+            examples_parsed: s.examples_parsed,
+            examples_cleaned: s.examples_cleaned,
+            examples_failed: s.examples_failed,
+            en_ru_disagreements: disagreements,
+            diagnostics,
+            top_diagnostics: top,
+        }
+    }
+
+    /// Human-readable text.
+    pub fn render(&self) -> String {
+        let pct = |a: u64, b: u64| {
+            if b == 0 {
+                100.0
+            } else {
+                a as f64 * 100.0 / b as f64
+            }
+        };
+        let mut o = String::new();
+        for (lang, kinds) in &self.pages {
+            let parts: Vec<String> = kinds.iter().map(|(k, n)| format!("{k:?} {n}")).collect();
+            let _ = writeln!(o, "pages {lang}: {}", parts.join(", ").to_lowercase());
+        }
+        let _ = writeln!(
+            o,
+            "methods: {} ({} distinct names), events: {}",
+            self.methods, self.distinct_method_names, self.events
+        );
+        let _ = writeln!(
+            o,
+            "methods with EN and RU text: {}",
+            self.methods_with_en_and_ru
+        );
+        let _ = writeln!(
+            o,
+            "EN-only methods: {} {:?}",
+            self.en_only_methods.len(),
+            self.en_only_methods.iter().take(10).collect::<Vec<_>>()
+        );
+        let _ = writeln!(
+            o,
+            "RU-only methods: {} {:?}",
+            self.ru_only_methods.len(),
+            self.ru_only_methods.iter().take(10).collect::<Vec<_>>()
+        );
+        let _ = writeln!(
+            o,
+            "parameter rows typed: {}, resolved to a kind other than any: {} ({:.1} %)",
+            self.param_rows_typed,
+            self.param_rows_resolved,
+            pct(self.param_rows_resolved, self.param_rows_typed)
+        );
+        let _ = writeln!(
+            o,
+            "sub-table links: {}, resolved: {} ({:.1} %)",
+            self.subtable_links,
+            self.subtable_links_resolved,
+            pct(self.subtable_links_resolved, self.subtable_links)
+        );
+        let _ = writeln!(
+            o,
+            "examples parsed: {} ({} after clean-up), not parsed: {}",
+            self.examples_parsed, self.examples_cleaned, self.examples_failed
+        );
+        let _ = writeln!(o, "EN/RU disagreements: {}", self.en_ru_disagreements);
+        let sev: Vec<String> = self
+            .diagnostics
+            .iter()
+            .map(|(k, n)| format!("{k:?} {n}").to_lowercase())
+            .collect();
+        let _ = writeln!(o, "diagnostics: {}", sev.join(", "));
+        let _ = writeln!(o, "most frequent diagnostics:");
+        for (m, n) in &self.top_diagnostics {
+            let _ = writeln!(o, "  {n:6}  {m}");
+        }
+        o
+    }
+}
