@@ -4,8 +4,10 @@
 //! Pipeline, one module per stage:
 //! [`source`] (find pages, language, includes) → [`yfm`] (YFM directives and
 //! `#|…|#` tables) → [`page`] (sections, anchors) → [`extract`] (page → IR)
-//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading.
-//! Then [`rust`] (names and Rust types over the IR) → [`emit`] (the client crates).
+//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading;
+//! [`diff`] compares two readings. Then [`rust`] (names and Rust types over the IR) →
+//! [`emit`] (the client crates).
+pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod frontmatter;
@@ -40,6 +42,60 @@ pub struct Reading {
     pub unresolved_links: Vec<(String, String)>,
 }
 
+/// Read one page file on its own (no EN/RU merge), e.g. for snapshots.
+/// `root` is the folder its relative path starts from.
+pub fn read_page(root: &std::path::Path, rel: &str) -> extract::PageResult {
+    let file = source::PageFile {
+        path: root.join(rel),
+        rel: rel.to_string(),
+        checkout: root.ends_with("api-reference"),
+    };
+    read_one(&file, &source::IncludeCache::default())
+}
+
+fn read_one(file: &source::PageFile, cache: &source::IncludeCache) -> extract::PageResult {
+    match page::Page::read(file, cache) {
+        Ok(p) => extract::extract(&p),
+        Err(d) => extract::PageResult {
+            id: d.page.clone(),
+            rel: file.rel.clone(),
+            lang: Lang::En,
+            checkout: file.checkout,
+            kind: PageKind::Other,
+            extracted: extract::Extracted::Skipped,
+            stats: Stats::default(),
+            diagnostics: vec![d],
+        },
+    }
+}
+
+/// Where the real corpus is: `$B24_DOCS`, else `../shared/b24-docs` beside
+/// the workspace. `None` when absent.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = match std::env::var_os("B24_DOCS") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/b24-docs"),
+    };
+    dir.join("en").is_dir().then_some(dir)
+}
+
+/// For corpus tests: the corpus, or `None` after printing that the test is
+/// skipped. Under `CI=true` a missing corpus is a failure (panics).
+pub fn corpus_or_skip(test: &str) -> Option<PathBuf> {
+    match corpus_dir() {
+        Some(d) => Some(d),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "{test}: the docs corpus is missing (../shared/b24-docs or $B24_DOCS) and CI=true"
+            )
+        }
+        None => {
+            println!("skipped: {test}: no docs corpus at ../shared/b24-docs or $B24_DOCS");
+            None
+        }
+    }
+}
+
 /// Read doc trees (official checkouts or plain folders of pages) into the IR.
 pub fn read_docs(dirs: &[PathBuf]) -> Ir {
     read(dirs).ir
@@ -52,19 +108,7 @@ pub fn read(dirs: &[PathBuf]) -> Reading {
     let cache = source::IncludeCache::default();
     let results: Vec<extract::PageResult> = files
         .par_iter()
-        .map(|f| match page::Page::read(f, &cache) {
-            Ok(p) => extract::extract(&p),
-            Err(d) => extract::PageResult {
-                id: d.page.clone(),
-                rel: f.rel.clone(),
-                lang: Lang::En,
-                checkout: f.checkout,
-                kind: PageKind::Other,
-                extracted: extract::Extracted::Skipped,
-                stats: Stats::default(),
-                diagnostics: vec![d],
-            },
-        })
+        .map(|f| extract::overview(f).unwrap_or_else(|| read_one(f, &cache)))
         .collect();
     let mut stats = Stats::default();
     let mut pages = Vec::with_capacity(results.len());

@@ -106,6 +106,10 @@ fn info(page: &str, message: String) -> Diagnostic {
     }
 }
 
+fn has_front_matter(m: &Method) -> bool {
+    m.pagination.is_some() || m.rate_limit_per_sec.is_some()
+}
+
 fn lang_of(m: &Method) -> Option<&str> {
     m.sources.first().and_then(|s| s.split(':').next())
 }
@@ -119,6 +123,14 @@ fn merge_methods(mut group: Vec<Method>, diags: &mut Vec<Diagnostic>) -> Option<
     let mut base = it.next()?;
     for o in it {
         let page = o.sources.first().cloned().unwrap_or_default();
+        // Front-matter (only it sets `pagination`/`rate_limit_per_sec`) is
+        // preferred over what another page's body implies.
+        if has_front_matter(&o) && !has_front_matter(&base) {
+            if o.result.is_some() {
+                base.result.clone_from(&o.result);
+            }
+            base.scopes.clone_from(&o.scopes);
+        }
         if o.scopes != base.scopes {
             diags.push(info(
                 &page,

@@ -87,7 +87,7 @@ impl Page {
         let mut diagnostics = Vec::new();
         let (front, body) = split_front_matter(&text, &id, &mut diagnostics);
         let expanded = source::expand(&body, &file.path, cache, &id, &mut diagnostics);
-        let (blocks, problems) = yfm::parse(&expanded.lines);
+        let (blocks, problems) = yfm::parse(&expanded);
         for p in problems {
             diagnostics.push(Diagnostic {
                 page: id.clone(),
@@ -176,6 +176,20 @@ impl Page {
             .filter(|(k, _)| k.ends_with(&suffix))
             .map(|(_, v)| *v)
             .collect::<Vec<_>>();
+        if hits.is_empty() {
+            // "FIELDS Parameter" for `#parametr-fields`: the same words in
+            // another order.
+            let want: Vec<&str> = rest.split('-').collect();
+            hits = self
+                .anchors
+                .iter()
+                .filter(|(k, _)| {
+                    let words: Vec<&str> = k.split('-').collect();
+                    words.len() == want.len() + 1 && want.iter().all(|w| words.contains(w))
+                })
+                .map(|(_, v)| *v)
+                .collect();
+        }
         hits.sort_unstable();
         hits.dedup();
         (hits.len() == 1).then(|| hits[0])

@@ -21,6 +21,8 @@ pub struct Report {
     pub param_rows_resolved: u64,
     pub subtable_links: u64,
     pub subtable_links_resolved: u64,
+    /// `page#anchor` of every in-page link that found no table.
+    pub unresolved_links: Vec<String>,
     pub examples_parsed: u64,
     pub examples_cleaned: u64,
     pub examples_failed: u64,
@@ -113,6 +115,15 @@ impl Report {
             param_rows_resolved: s.typed_resolved,
             subtable_links: s.links,
             subtable_links_resolved: s.links_resolved,
+            unresolved_links: {
+                let mut v: Vec<String> = r
+                    .unresolved_links
+                    .iter()
+                    .map(|(p, a)| format!("{p}{a}"))
+                    .collect();
+                v.sort();
+                v
+            },
             examples_parsed: s.examples_parsed,
             examples_cleaned: s.examples_cleaned,
             examples_failed: s.examples_failed,

@@ -40,9 +40,14 @@ pub enum Error {
     /// The call cannot be made as asked (params not a JSON object, REST 3 method in a batch…).
     #[error("{method}: invalid request: {message}")]
     Invalid { method: String, message: String },
-    /// A batch command that did not run because an earlier one failed with `halt` set.
-    #[error("{method}: batch command `{key}` was not executed (halted after an earlier error)")]
-    Skipped { method: String, key: String },
+    /// A batch command that was not executed (`halt` after an earlier error, a failed batch
+    /// call, a reference to a failed command).
+    #[error("{method}: batch command `{key}` was not executed: {reason}")]
+    Skipped {
+        method: String,
+        key: String,
+        reason: String,
+    },
 }
 
 /// OAuth failures.
@@ -188,9 +193,11 @@ impl ApiError {
                     | SystemError::InternalServerError
                     | SystemError::ErrorUnexpectedAnswer
             )
-        ) || self.status >= 500
-            && self.system() != Some(SystemError::PortalDeleted)
-            && self.system() != Some(SystemError::OverloadLimit)
+        ) || (self.status >= 500
+            && !matches!(
+                self.system(),
+                Some(SystemError::PortalDeleted | SystemError::OverloadLimit)
+            ))
     }
 }
 

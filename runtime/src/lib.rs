@@ -7,10 +7,14 @@
 //! - [`wire`]: lenient decoding of Bitrix24's wire quirks, used by the generated types.
 //! - [`events`]: inbound event POSTs and `application_token` verification.
 pub mod auth;
+pub mod batch;
 pub mod client;
 pub mod error;
+pub mod events;
 pub mod limits;
+pub mod list;
 pub mod method;
+mod query;
 pub mod response;
 pub mod secret;
 pub mod wire;

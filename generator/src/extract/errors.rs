@@ -64,18 +64,9 @@ struct Cols {
     desc: Option<usize>,
 }
 
-fn label(cell: &str) -> String {
-    cell.lines()
-        .next()
-        .unwrap_or("")
-        .replace('*', "")
-        .trim()
-        .to_lowercase()
-}
-
 fn columns(t: &Table) -> Option<Cols> {
     let h = t.header.as_ref()?;
-    let labels: Vec<String> = h.iter().map(|c| label(c)).collect();
+    let labels: Vec<String> = h.iter().map(|c| crate::yfm::header_label(c)).collect();
     if labels.iter().any(|l| l == "hex") {
         return None;
     }
@@ -89,14 +80,20 @@ fn columns(t: &Table) -> Option<Cols> {
         "текст ошибки",
         "message",
     ]);
-    let desc = find(&[
+    let mut desc = find(&[
         "description",
         "описание",
-        "value",
-        "значение",
         "when it occurs",
         "когда возникает",
     ]);
+    let value = find(&["value", "значение"]);
+    // `Code | Description | Value`: the description column is the API's
+    // message, the value column says what it means.
+    let mut message = message;
+    if let (None, Some(v)) = (message, value) {
+        message = desc;
+        desc = Some(v);
+    }
     let status = find(&["status", "статус", "http status", "http-статус"]);
     let code = code.or(message)?;
     Some(Cols {
@@ -140,7 +137,10 @@ pub fn read(page: &Page, ranges: &[(usize, usize)], _diags: &mut [Diagnostic]) -
                 saw_system |= system;
                 if let Some(e) = row_error(&row.cells, &cols, lang, system) {
                     if !out.iter().any(|o| {
-                        o.code == e.code && o.message == e.message && o.http_status == e.http_status
+                        o.code == e.code
+                            && o.message == e.message
+                            && o.http_status == e.http_status
+                            && o.doc == e.doc
                     }) {
                         out.push(e);
                     }
@@ -148,7 +148,10 @@ pub fn read(page: &Page, ranges: &[(usize, usize)], _diags: &mut [Diagnostic]) -
             }
         }
     }
-    if !saw_system {
+    // Every method can return the system-wide errors: the page's include
+    // gives their descriptions, the built-in list makes the set complete.
+    {
+        let _ = saw_system;
         for (code, status, message) in SYSTEM_ERRORS {
             if out.iter().any(|o| o.code == *code) {
                 continue;

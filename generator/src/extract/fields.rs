@@ -19,18 +19,6 @@ pub struct Columns {
     pub default: Option<usize>,
 }
 
-fn label(cell: &str) -> String {
-    cell.split('\n')
-        .next()
-        .unwrap_or("")
-        .split(" / ")
-        .next()
-        .unwrap_or("")
-        .replace('*', "")
-        .trim()
-        .to_lowercase()
-}
-
 const NAME_LABELS: &[&str] = &[
     "name",
     "parameter",
@@ -57,7 +45,7 @@ pub fn columns(table: &Table) -> Option<Columns> {
             default: None,
         });
     };
-    if !NAME_LABELS.contains(&label(&header[0]).as_str()) {
+    if !NAME_LABELS.contains(&crate::yfm::header_label(&header[0]).as_str()) {
         return None;
     }
     let find = |names: &[&str]| {
@@ -65,7 +53,7 @@ pub fn columns(table: &Table) -> Option<Columns> {
             .iter()
             .enumerate()
             .skip(1)
-            .find(|(_, h)| names.contains(&label(h).as_str()))
+            .find(|(_, h)| names.contains(&crate::yfm::header_label(h).as_str()))
             .map(|(i, _)| i)
     };
     let desc = find(&["description", "описание"]).or((header.len() > 1).then_some(1));
@@ -222,13 +210,19 @@ impl<'a> FieldReader<'a> {
             .or_else(|| ANCHOR.captures(desc_md))
             .map(|c| c[1].to_string());
         if let Some(anchor) = link {
-            self.stats.links += 1;
             match self.linked_fields(&anchor) {
                 Some(children) => {
+                    self.stats.links += 1;
                     self.stats.links_resolved += 1;
                     attach(&mut ty, children);
                 }
-                None => self.stats.unresolved.push(anchor),
+                // A link from a scalar row to a prose section is a
+                // cross-reference, not a sub-table link.
+                None if self.points_at_prose(&anchor) && !wants_fields(&ty) => {}
+                None => {
+                    self.stats.links += 1;
+                    self.stats.unresolved.push(anchor);
+                }
             }
         } else if wants_fields(&ty) {
             if let Some(children) = self.named_fields(&nc.name) {
@@ -248,6 +242,13 @@ impl<'a> FieldReader<'a> {
             deprecated: text::is_deprecated(desc_md),
             doc: Text::new(lang, text::clean(desc_md)),
         }
+    }
+
+    /// The anchor exists and is followed by something other than a table.
+    fn points_at_prose(&self, anchor: &str) -> bool {
+        self.page
+            .anchor(anchor)
+            .is_some_and(|h| self.page.table_after(h).is_none())
     }
 
     /// Fields of the table an anchor points to.

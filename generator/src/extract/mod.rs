@@ -177,13 +177,40 @@ pub fn extract(page: &Page) -> PageResult {
     }
 }
 
+/// Overview pages (`index.md`) are never methods or events: they are
+/// recorded without parsing them (a sixth of the corpus).
+pub fn overview(file: &crate::source::PageFile) -> Option<PageResult> {
+    let base = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+    if base != "index.md" || !file.checkout {
+        return None;
+    }
+    let text = std::fs::read_to_string(&file.path).ok()?;
+    let lang = crate::source::detect_lang(&text);
+    let id = format!("{}:{}", lang.as_str(), file.rel);
+    Some(PageResult {
+        diagnostics: vec![Diagnostic {
+            page: id.clone(),
+            line: None,
+            severity: Severity::Info,
+            message: "not in the IR: overview (index) page".into(),
+        }],
+        id,
+        rel: file.rel.clone(),
+        lang,
+        checkout: file.checkout,
+        kind: PageKind::Index,
+        extracted: Extracted::Skipped,
+        stats: Stats::default(),
+    })
+}
+
 /// Lines of the page itself that start with `>` (scope, who can execute…).
 fn quote_lines(page: &Page) -> Vec<&str> {
-    page.expanded
-        .lines
-        .iter()
-        .filter(|l| l.file == 0 && l.text.trim_start().starts_with('>'))
-        .map(|l| l.text.as_str())
+    let e = &page.expanded;
+    (0..e.len())
+        .filter(|i| e.lines[*i].file == 0)
+        .map(|i| e.line_text(i))
+        .filter(|t| t.trim_start().starts_with('>'))
         .collect()
 }
 
@@ -222,7 +249,12 @@ fn classify_and_read(
         let t = title.to_lowercase();
         t.contains("event") || t.contains("событи")
     };
-    if subscribe || (event_token.is_some() && (page.rel.contains("/events/") || title_says_event)) {
+    // Widget UI events (`callCardBeforeClose`) are JS callbacks, not webhooks.
+    let ui_event = page.rel.starts_with("widgets/");
+    if !ui_event
+        && (subscribe
+            || (event_token.is_some() && (page.rel.contains("/events/") || title_says_event)))
+    {
         return match read_event(page, event_token.copied(), stats, diags) {
             Some(e) => (PageKind::Event, Extracted::Event(Box::new(e))),
             None => skip(diags, PageKind::Event, "event page without an event name"),
@@ -271,7 +303,16 @@ fn method_name(page: &Page, title_tokens: &[&str], file_stem: &str) -> Option<St
             _ => {}
         }
     }
-    if let Some(n) = others.iter().find(|n| norm_name(n) == stem_n) {
+    // REST names are dotted lower-camel (`crm.deal.add`) or one lower-case
+    // word (`methods`); `BX24.placement.call` or `CallCardClose` are JS SDK
+    // commands.
+    let rest_like =
+        |n: &&String| METHOD_NAME.is_match(n) || n.chars().all(|c| c.is_ascii_lowercase());
+    if let Some(n) = others
+        .iter()
+        .filter(rest_like)
+        .find(|n| norm_name(n) == stem_n)
+    {
         return Some(n.clone());
     }
     if let Some(t) = from_title.last() {

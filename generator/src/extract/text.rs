@@ -13,6 +13,9 @@ static BR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").expec
 /// Markdown of a cell or paragraph → doc text: relative links become their
 /// text, `{#T}` becomes the target's name, YFM attributes and `<br>` go.
 pub fn clean(md: &str) -> String {
+    if md.is_empty() {
+        return String::new();
+    }
     let s = LINK.replace_all(md, |c: &regex::Captures| {
         let text = &c[1];
         let url = &c[2];
@@ -31,8 +34,16 @@ pub fn clean(md: &str) -> String {
         }
         text.to_string()
     });
-    let s = ATTR.replace_all(&s, "");
-    let s = BR.replace_all(&s, "\n");
+    let s = if s.contains("{.") {
+        ATTR.replace_all(&s, "")
+    } else {
+        s
+    };
+    let s = if s.contains('<') {
+        BR.replace_all(&s, "\n")
+    } else {
+        s
+    };
     let mut out = String::with_capacity(s.len());
     let mut blank = false;
     for line in s.lines() {
@@ -68,6 +79,9 @@ static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`+([^`]+?)`+").expe
 /// Allowed values after an enumeration phrase ("Possible values:" + bullets,
 /// or inline code spans on the phrase's line).
 pub fn enum_values(desc: &str, lang: Lang) -> Vec<EnumValue> {
+    if !ENUM_PHRASE.is_match(desc) {
+        return inline_yn(desc, lang);
+    }
     let lines: Vec<&str> = desc.lines().collect();
     let Some(start) = lines.iter().position(|l| ENUM_PHRASE.is_match(l)) else {
         return inline_yn(desc, lang);
@@ -141,7 +155,7 @@ static YN_INLINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// `Y|N`, `Y/N`, "`Y` or `N`" written inline.
 fn inline_yn(desc: &str, lang: Lang) -> Vec<EnumValue> {
-    if YN_INLINE.is_match(desc) {
+    if desc.contains('Y') && YN_INLINE.is_match(desc) {
         vec![
             EnumValue {
                 value: "Y".into(),
@@ -164,6 +178,9 @@ static DEFAULT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The documented default, when the description states one as a value.
 pub fn default_value(desc: &str) -> Option<String> {
+    if !(desc.contains("efault") || desc.contains("умолчани")) {
+        return None;
+    }
     let c = DEFAULT.captures(desc)?;
     let v = c.get(2).or_else(|| c.get(3))?.as_str().trim();
     let v = v.trim_matches('\'').trim_matches('"');

@@ -128,7 +128,6 @@ impl ClientBuilder {
                 reqwest::Client::builder()
                     .user_agent(self.user_agent)
                     .connect_timeout(self.connect_timeout)
-                    .pool_idle_timeout(Duration::from_secs(60))
                     .build()
                     .map_err(|e| BuildError(e.without_url().to_string()))?
             }

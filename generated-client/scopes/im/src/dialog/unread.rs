@@ -30,7 +30,7 @@ impl ::b24_runtime::Method for ImDialogUnread {
     type Error = Error;
 }
 /// The `result` of the call.
-pub type Output = bitrix24_core::Lenient<bool>;
+pub type Output = ::serde_json::Value;
 /// The parameters of the call.
 #[derive(Debug, Clone)]
 pub struct Params {

@@ -1,0 +1,859 @@
+//! Typed batches: up to 50 commands per HTTP call (larger batches are split), `$result[key]…`
+//! references between commands, `halt`, each command's result or error kept under its key.
+//!
+//! ```no_run
+//! # use b24_runtime::{batch::Batch, Client, Method};
+//! # async fn f<DealGet: Method, CompanyGet: Method>(client: Client, p: DealGet::Params, q: CompanyGet::Params) -> Result<(), b24_runtime::Error> {
+//! let mut batch = Batch::new();
+//! let deal = batch.add_keyed::<DealGet>("deal", &p)?;
+//! let company = batch.add_keyed::<CompanyGet>("company", &q)?;
+//! // The company's id comes from the deal, on the portal side.
+//! batch.set_param(&company, &["id"], deal.field("COMPANY_ID"))?;
+//! let results = client.batch(&batch).await?;
+//! let deal = results.get(&deal)?.result;
+//! # Ok(()) }
+//! ```
+
+use crate::client::{CallOptions, Client};
+use crate::error::{ApiError, Error};
+use crate::method::{Method, RestVersion};
+use crate::query::build_query;
+use crate::response::{self, Response, Time};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Commands per HTTP call (the portal's limit).
+pub const MAX_COMMANDS: usize = 50;
+
+/// Marker for commands added by name ([`Batch::add_raw`]).
+pub struct RawCommand;
+
+/// A command in a batch: its key, and the method it calls (for typed results).
+pub struct Handle<M> {
+    key: String,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Handle<M> {
+    fn clone(&self) -> Self {
+        Handle {
+            key: self.key.clone(),
+            _m: PhantomData,
+        }
+    }
+}
+
+impl<M> fmt::Debug for Handle<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Handle({:?})", self.key)
+    }
+}
+
+impl<M> Handle<M> {
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+    /// `$result[key]`: this command's result, for another command's params.
+    pub fn result(&self) -> Ref {
+        Ref(format!("$result[{}]", self.key))
+    }
+    /// `$result[key][name]`.
+    pub fn field(&self, name: impl fmt::Display) -> Ref {
+        self.result().field(name)
+    }
+    /// `$result_total[key]`.
+    pub fn total(&self) -> Ref {
+        Ref(format!("$result_total[{}]", self.key))
+    }
+    /// `$result_next[key]`.
+    pub fn next(&self) -> Ref {
+        Ref(format!("$result_next[{}]", self.key))
+    }
+}
+
+/// A reference to an earlier command's result (`$result[deal][COMPANY_ID]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref(String);
+
+impl Ref {
+    /// One level down: `…[name]`.
+    pub fn field(mut self, name: impl fmt::Display) -> Ref {
+        use fmt::Write;
+        let _ = write!(self.0, "[{name}]");
+        self
+    }
+    /// An array element: `…[i]`.
+    pub fn index(self, i: usize) -> Ref {
+        self.field(i)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Ref> for Value {
+    fn from(r: Ref) -> Value {
+        Value::String(r.0)
+    }
+}
+
+impl Serialize for Ref {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+struct Command {
+    key: String,
+    method: String,
+    read_only: bool,
+    params: Value,
+}
+
+/// A batch under construction. Commands run in the order added.
+#[derive(Default)]
+pub struct Batch {
+    commands: Vec<Command>,
+    index: HashMap<String, usize>,
+    halt: bool,
+    next_auto: usize,
+}
+
+impl Batch {
+    pub fn new() -> Self {
+        Batch::default()
+    }
+
+    /// Stop at the first failing command (the rest are reported as not executed).
+    pub fn halt(&mut self, on: bool) -> &mut Self {
+        self.halt = on;
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.commands.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.commands.is_empty()
+    }
+
+    /// Adds method `M` under a generated key (`c0`, `c1`, …).
+    pub fn add<M: Method>(&mut self, params: &M::Params) -> Result<Handle<M>, Error> {
+        let key = self.auto_key();
+        self.add_keyed::<M>(key, params)
+    }
+
+    /// Adds method `M` under `key` (any string without `[` `]`; it stays a string).
+    pub fn add_keyed<M: Method>(
+        &mut self,
+        key: impl Into<String>,
+        params: &M::Params,
+    ) -> Result<Handle<M>, Error> {
+        if M::REST_VERSION == RestVersion::V3 {
+            return Err(Error::invalid(
+                M::NAME,
+                "REST 3 methods cannot run in a batch; call them directly",
+            ));
+        }
+        let params = to_object(M::NAME, params)?;
+        self.push(key.into(), M::NAME, M::READ_ONLY, params)
+    }
+
+    /// Adds a command by method name (treated as a write unless `read_only`).
+    pub fn add_raw(
+        &mut self,
+        key: impl Into<String>,
+        method: &str,
+        params: Value,
+        read_only: bool,
+    ) -> Result<Handle<RawCommand>, Error> {
+        let params = to_object(method, &params)?;
+        self.push(key.into(), method, read_only, params)
+    }
+
+    /// Sets one param of a command (e.g. to a [`Ref`]), creating objects along `path`.
+    pub fn set_param<M>(
+        &mut self,
+        handle: &Handle<M>,
+        path: &[&str],
+        value: impl Into<Value>,
+    ) -> Result<(), Error> {
+        let Some(&i) = self.index.get(&handle.key) else {
+            return Err(Error::invalid(
+                "batch",
+                format!("no command `{}`", handle.key),
+            ));
+        };
+        let cmd = &mut self.commands[i];
+        let Some((last, parents)) = path.split_last() else {
+            return Err(Error::invalid(
+                &cmd.method,
+                "set_param needs a non-empty path",
+            ));
+        };
+        let mut slot = &mut cmd.params;
+        for p in parents {
+            if !slot.get(*p).is_some_and(Value::is_object) {
+                if let Some(obj) = slot.as_object_mut() {
+                    obj.insert((*p).to_owned(), Value::Object(Default::default()));
+                }
+            }
+            slot = match slot.get_mut(*p) {
+                Some(s) => s,
+                None => return Err(Error::invalid(&cmd.method, "set_param: not an object")),
+            };
+        }
+        match slot.as_object_mut() {
+            Some(obj) => {
+                obj.insert((*last).to_owned(), value.into());
+                Ok(())
+            }
+            None => Err(Error::invalid(&cmd.method, "set_param: not an object")),
+        }
+    }
+
+    fn auto_key(&mut self) -> String {
+        loop {
+            let k = format!("c{}", self.next_auto);
+            self.next_auto += 1;
+            if !self.index.contains_key(&k) {
+                return k;
+            }
+        }
+    }
+
+    fn push<M>(
+        &mut self,
+        key: String,
+        method: &str,
+        read_only: bool,
+        params: Value,
+    ) -> Result<Handle<M>, Error> {
+        if key.is_empty() || key.contains(['[', ']']) {
+            return Err(Error::invalid(
+                method,
+                format!("batch key {key:?} must be non-empty and without brackets"),
+            ));
+        }
+        if self.index.contains_key(&key) {
+            return Err(Error::invalid(
+                method,
+                format!("duplicate batch key {key:?}"),
+            ));
+        }
+        self.index.insert(key.clone(), self.commands.len());
+        self.commands.push(Command {
+            key: key.clone(),
+            method: method.to_owned(),
+            read_only,
+            params,
+        });
+        Ok(Handle {
+            key,
+            _m: PhantomData,
+        })
+    }
+}
+
+fn to_object<P: Serialize + ?Sized>(method: &str, params: &P) -> Result<Value, Error> {
+    match serde_json::to_value(params) {
+        Ok(Value::Null) => Ok(Value::Object(Default::default())),
+        Ok(v @ Value::Object(_)) => Ok(v),
+        Ok(_) => Err(Error::invalid(
+            method,
+            "the params must serialize to a JSON object",
+        )),
+        Err(e) => Err(Error::invalid(
+            method,
+            format!("cannot serialize the params: {e}"),
+        )),
+    }
+}
+
+/// What happened to one command.
+#[derive(Debug, Clone)]
+enum Outcome {
+    Done {
+        method: String,
+        raw: Box<RawValue>,
+        total: Option<u64>,
+        next: Option<u64>,
+        time: Option<Time>,
+        status: u16,
+    },
+    Failed(ApiError),
+    NotRun {
+        method: String,
+        reason: String,
+    },
+}
+
+/// The results of a batch, by key.
+#[derive(Debug, Default)]
+pub struct BatchResults {
+    outcomes: HashMap<String, Outcome>,
+    order: Vec<String>,
+    http_calls: usize,
+    times: Vec<Time>,
+}
+
+impl BatchResults {
+    /// Command `handle`'s typed result, or its error.
+    pub fn get<M: Method>(&self, handle: &Handle<M>) -> Result<Response<M::Result>, Error> {
+        self.decode(&handle.key)
+    }
+
+    /// A command's result as JSON, by handle.
+    pub fn raw<M>(&self, handle: &Handle<M>) -> Result<Response<Value>, Error> {
+        self.decode(&handle.key)
+    }
+
+    /// A command's result as JSON, by key (`None`: no such key).
+    pub fn raw_by_key(&self, key: &str) -> Option<Result<Response<Value>, Error>> {
+        self.outcomes.contains_key(key).then(|| self.decode(key))
+    }
+
+    /// Keys in the order the commands were added.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(String::as_str)
+    }
+
+    pub fn is_ok(&self, key: &str) -> bool {
+        matches!(self.outcomes.get(key), Some(Outcome::Done { .. }))
+    }
+
+    /// The commands that failed, in order.
+    pub fn errors(&self) -> Vec<(&str, &ApiError)> {
+        self.order
+            .iter()
+            .filter_map(|k| match self.outcomes.get(k) {
+                Some(Outcome::Failed(e)) => Some((k.as_str(), e)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// HTTP calls the batch took.
+    pub fn http_calls(&self) -> usize {
+        self.http_calls
+    }
+
+    /// The `time` blocks of those calls.
+    pub fn times(&self) -> &[Time] {
+        &self.times
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Response<T>, Error> {
+        match self.outcomes.get(key) {
+            None => Err(Error::invalid("batch", format!("no command `{key}`"))),
+            Some(Outcome::Failed(e)) => Err(Error::Api(Box::new(e.clone()))),
+            Some(Outcome::NotRun { method, reason }) => Err(Error::Skipped {
+                method: method.clone(),
+                key: key.to_owned(),
+                reason: reason.clone(),
+            }),
+            Some(Outcome::Done {
+                method,
+                raw,
+                total,
+                next,
+                time,
+                status,
+            }) => Ok(Response::from_raw(
+                response::decode(raw, &format!("result.result.{key}"), method, *status)?,
+                time.clone(),
+                *total,
+                *next,
+                raw.clone(),
+            )),
+        }
+    }
+
+    fn not_run(&mut self, cmd: &Command, reason: impl Into<String>) {
+        self.set(
+            &cmd.key,
+            Outcome::NotRun {
+                method: cmd.method.clone(),
+                reason: reason.into(),
+            },
+        );
+    }
+
+    fn set(&mut self, key: &str, outcome: Outcome) {
+        if self.outcomes.insert(key.to_owned(), outcome).is_none() {
+            self.order.push(key.to_owned());
+        }
+    }
+
+    /// Replaces references to commands of earlier HTTP calls by their values (the portal only
+    /// resolves references within one call).
+    fn resolve(&self, v: &Value) -> Result<Value, String> {
+        Ok(match v {
+            Value::String(s) if s.contains("$result") => self.resolve_str(s)?,
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|i| self.resolve(i))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, i)| Ok((k.clone(), self.resolve(i)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    fn resolve_str(&self, s: &str) -> Result<Value, String> {
+        let refs = find_refs(s);
+        let mut out = String::new();
+        let mut last = 0;
+        for r in &refs {
+            let Some(outcome) = self.outcomes.get(r.key) else {
+                continue; // same HTTP call (the portal resolves it) or unknown
+            };
+            let value = match outcome {
+                Outcome::Done {
+                    raw, total, next, ..
+                } => match r.kind {
+                    RefKind::Result => {
+                        let root: Value = serde_json::from_str(raw.get())
+                            .map_err(|e| format!("cannot read `{}`: {e}", r.key))?;
+                        walk(&root, &r.path).cloned().ok_or_else(|| {
+                            format!("reference {} does not resolve", &s[r.start..r.end])
+                        })?
+                    }
+                    RefKind::Total => total.map(Value::from).unwrap_or(Value::Null),
+                    RefKind::Next => next.map(Value::from).unwrap_or(Value::Null),
+                },
+                _ => return Err(format!("it references command `{}`, which failed", r.key)),
+            };
+            if r.start == 0 && r.end == s.len() {
+                return Ok(value);
+            }
+            out.push_str(&s[last..r.start]);
+            match value {
+                Value::String(t) => out.push_str(&t),
+                other => out.push_str(&other.to_string()),
+            }
+            last = r.end;
+        }
+        out.push_str(&s[last..]);
+        Ok(Value::String(out))
+    }
+}
+
+fn walk<'v>(mut v: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    for seg in path {
+        v = match v {
+            Value::Object(m) => m.get(*seg)?,
+            Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+#[derive(Debug, PartialEq)]
+enum RefKind {
+    Result,
+    Total,
+    Next,
+}
+
+#[derive(Debug)]
+struct FoundRef<'s> {
+    start: usize,
+    end: usize,
+    kind: RefKind,
+    key: &'s str,
+    path: Vec<&'s str>,
+}
+
+/// `$result[key][a][b]`, `$result_total[key]`, `$result_next[key]` occurrences in `s`.
+fn find_refs(s: &str) -> Vec<FoundRef<'_>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = s[from..].find("$result") {
+        let start = from + pos;
+        let after = &s[start + "$result".len()..];
+        let (kind, rest) = if let Some(r) = after.strip_prefix("_total") {
+            (RefKind::Total, r)
+        } else if let Some(r) = after.strip_prefix("_next") {
+            (RefKind::Next, r)
+        } else {
+            (RefKind::Result, after)
+        };
+        let mut segs = Vec::new();
+        let mut cur = rest;
+        while let Some(inner) = cur.strip_prefix('[') {
+            let Some(close) = inner.find(']') else {
+                break;
+            };
+            segs.push(&inner[..close]);
+            cur = &inner[close + 1..];
+        }
+        let end = s.len() - cur.len();
+        if let Some((key, path)) = segs.split_first() {
+            found.push(FoundRef {
+                start,
+                end,
+                kind,
+                key,
+                path: path.to_vec(),
+            });
+        }
+        from = end.max(start + 1);
+    }
+    found
+}
+
+/// `result.result` and friends: an object by key, or (PHP's sequential keys) an array.
+#[derive(Default)]
+enum Keyed<'a> {
+    #[default]
+    Empty,
+    Map(HashMap<String, &'a RawValue>),
+    List(Vec<&'a RawValue>),
+}
+
+impl<'a> Keyed<'a> {
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        match self {
+            Keyed::Empty => None,
+            Keyed::Map(m) => m.get(key).copied(),
+            Keyed::List(l) => l.get(key.parse::<usize>().ok()?).copied(),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Keyed<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Keyed<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object or array of command results")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Keyed::Empty)
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Keyed::Empty)
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Keyed::Empty)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut m = HashMap::new();
+                while let Some((k, v)) = map.next_entry::<String, &'de RawValue>()? {
+                    m.insert(k, v);
+                }
+                Ok(Keyed::Map(m))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut l = Vec::new();
+                while let Some(v) = seq.next_element::<&'de RawValue>()? {
+                    l.push(v);
+                }
+                Ok(Keyed::List(l))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+#[derive(Deserialize)]
+struct BatchBody<'a> {
+    #[serde(borrow, default)]
+    result: Keyed<'a>,
+    #[serde(borrow, default)]
+    result_error: Keyed<'a>,
+    #[serde(borrow, default)]
+    result_total: Keyed<'a>,
+    #[serde(borrow, default)]
+    result_next: Keyed<'a>,
+    #[serde(borrow, default)]
+    result_time: Keyed<'a>,
+}
+
+#[derive(Deserialize)]
+struct CommandError {
+    #[serde(default)]
+    error: Value,
+    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    error_description: Option<String>,
+}
+
+fn lenient_u64(raw: Option<&RawValue>) -> Option<u64> {
+    #[derive(Deserialize)]
+    struct N(#[serde(deserialize_with = "crate::wire::opt_i64")] Option<i64>);
+    raw.and_then(|r| serde_json::from_str::<N>(r.get()).ok())
+        .and_then(|n| response::cursor(n.0))
+}
+
+/// One HTTP call's worth of outcomes.
+fn parse_chunk(
+    sent: &[&Command],
+    status: u16,
+    body: &RawValue,
+    halt: bool,
+) -> Result<Vec<(String, Outcome)>, Error> {
+    let b: BatchBody<'_> = serde_json::from_str(body.get()).map_err(|e| Error::Decode {
+        method: "batch".into(),
+        path: "result".into(),
+        message: e.to_string(),
+        status,
+    })?;
+    let mut out = Vec::with_capacity(sent.len());
+    for cmd in sent {
+        let time = b
+            .result_time
+            .get(&cmd.key)
+            .and_then(|r| serde_json::from_str::<Time>(r.get()).ok());
+        let outcome = if let Some(err) = b.result_error.get(&cmd.key) {
+            let e: CommandError = serde_json::from_str(err.get()).unwrap_or(CommandError {
+                error: Value::Null,
+                error_description: None,
+            });
+            let (code, description) = match e.error {
+                Value::String(c) => (c, e.error_description.unwrap_or_default()),
+                Value::Object(o) => (
+                    o.get("code")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    o.get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned(),
+                ),
+                other => (other.to_string(), e.error_description.unwrap_or_default()),
+            };
+            Outcome::Failed(ApiError {
+                method: cmd.method.clone(),
+                status,
+                code,
+                description,
+                validation: vec![],
+                time,
+            })
+        } else if let Some(raw) = b.result.get(&cmd.key) {
+            Outcome::Done {
+                method: cmd.method.clone(),
+                raw: raw.to_owned(),
+                total: lenient_u64(b.result_total.get(&cmd.key)),
+                next: lenient_u64(b.result_next.get(&cmd.key)),
+                time,
+                status,
+            }
+        } else {
+            Outcome::NotRun {
+                method: cmd.method.clone(),
+                reason: if halt {
+                    "halted after an earlier error".into()
+                } else {
+                    "the batch answer has no result for it".into()
+                },
+            }
+        };
+        out.push((cmd.key.clone(), outcome));
+    }
+    Ok(out)
+}
+
+impl Client {
+    /// Runs a batch: [`MAX_COMMANDS`] commands per HTTP call, in order. References to commands
+    /// of earlier HTTP calls are resolved on the client. With `halt`, the first failure stops
+    /// the rest. An error of the first HTTP call fails the whole batch; a later one marks the
+    /// commands it carried (and the rest) as not executed.
+    pub async fn batch(&self, batch: &Batch) -> Result<BatchResults, Error> {
+        let mut results = BatchResults::default();
+        let mut stop: Option<String> = None;
+        for (ci, chunk) in batch.commands.chunks(MAX_COMMANDS).enumerate() {
+            if let Some(reason) = &stop {
+                for cmd in chunk {
+                    results.not_run(cmd, reason.clone());
+                }
+                continue;
+            }
+            let mut cmd_map = serde_json::Map::new();
+            let mut sent: Vec<&Command> = Vec::with_capacity(chunk.len());
+            for cmd in chunk {
+                match results.resolve(&cmd.params) {
+                    Ok(params) => {
+                        let q = build_query(&params);
+                        cmd_map.insert(
+                            cmd.key.clone(),
+                            Value::String(format!("{}?{q}", cmd.method)),
+                        );
+                        sent.push(cmd);
+                    }
+                    Err(reason) => results.not_run(cmd, reason),
+                }
+            }
+            if sent.is_empty() {
+                continue;
+            }
+            let body = serde_json::json!({"halt": u8::from(batch.halt), "cmd": cmd_map});
+            let body = serde_json::to_vec(&body)
+                .map_err(|e| Error::invalid("batch", format!("cannot serialize the batch: {e}")))?;
+            let read_only = sent.iter().all(|c| c.read_only);
+            let call = self.call_spec(
+                "batch",
+                RestVersion::V2,
+                read_only,
+                body,
+                &CallOptions::default(),
+            );
+            let answer = match self.execute::<Box<RawValue>>(call).await {
+                Ok(a) => match a.env.result {
+                    Some(raw) => {
+                        parse_chunk(&sent, a.status, &raw, batch.halt).map(|o| (o, a.env.time))
+                    }
+                    None => Err(Error::Decode {
+                        method: "batch".into(),
+                        path: "result".into(),
+                        message: "the answer has no `result`".into(),
+                        status: a.status,
+                    }),
+                },
+                Err(e) => Err(e),
+            };
+            results.http_calls += 1;
+            match answer {
+                Ok((outcomes, time)) => {
+                    if let Some(t) = time {
+                        results.times.push(t);
+                    }
+                    let mut failed = false;
+                    for (key, outcome) in outcomes {
+                        match &outcome {
+                            Outcome::Done {
+                                method,
+                                time: Some(t),
+                                ..
+                            } => self.inner.operating.record(method, t),
+                            Outcome::Failed(_) => failed = true,
+                            _ => {}
+                        }
+                        results.set(&key, outcome);
+                    }
+                    if failed && batch.halt {
+                        stop = Some("halted after an earlier error".into());
+                    }
+                }
+                Err(e) if ci == 0 => return Err(e),
+                Err(e) => {
+                    let reason = format!("the batch call failed: {e}");
+                    for cmd in &sent {
+                        results.not_run(cmd, reason.clone());
+                    }
+                    stop = Some(reason);
+                }
+            }
+        }
+        Ok(results)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_references() {
+        let refs = find_refs("$result[deal][COMPANY_ID]");
+        assert_eq!(refs.len(), 1);
+        assert_eq!(
+            (refs[0].key, refs[0].path.clone()),
+            ("deal", vec!["COMPANY_ID"])
+        );
+        assert_eq!((refs[0].start, refs[0].end), (0, 25));
+        let refs = find_refs("a $result_total[x] b $result_next[y] $result[z][0][ID]");
+        let kinds: Vec<_> = refs.iter().map(|r| (&r.kind, r.key)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (&RefKind::Total, "x"),
+                (&RefKind::Next, "y"),
+                (&RefKind::Result, "z")
+            ]
+        );
+        assert!(find_refs("$result without brackets").is_empty());
+    }
+
+    #[test]
+    fn resolves_cross_call_references() {
+        let mut r = BatchResults::default();
+        r.set(
+            "deal",
+            Outcome::Done {
+                method: "crm.deal.get".into(),
+                raw: RawValue::from_string(r#"{"COMPANY_ID":"12","ROWS":[{"ID":7}]}"#.into())
+                    .unwrap(),
+                total: Some(3),
+                next: None,
+                time: None,
+                status: 200,
+            },
+        );
+        r.set(
+            "bad",
+            Outcome::NotRun {
+                method: "m".into(),
+                reason: "x".into(),
+            },
+        );
+        let v = r
+            .resolve(&json!({
+                "id": "$result[deal][COMPANY_ID]",
+                "row": "$result[deal][ROWS][0][ID]",
+                "text": "total=$result_total[deal]!",
+                "same_call": "$result[other][ID]"
+            }))
+            .unwrap();
+        assert_eq!(
+            v,
+            json!({"id": "12", "row": 7, "text": "total=3!", "same_call": "$result[other][ID]"})
+        );
+        assert!(r.resolve(&json!({"id": "$result[deal][NOPE]"})).is_err());
+        assert!(r
+            .resolve(&json!({"id": "$result[bad]"}))
+            .unwrap_err()
+            .contains("failed"));
+    }
+
+    #[test]
+    fn keys_are_checked() {
+        let mut b = Batch::new();
+        assert!(b.add_raw("a", "m", json!({}), true).is_ok());
+        assert!(b.add_raw("a", "m", json!({}), true).is_err());
+        assert!(b.add_raw("x[1]", "m", json!({}), true).is_err());
+        assert!(b.add_raw("", "m", json!({}), true).is_err());
+        assert!(b.add_raw("y", "m", json!([1]), true).is_err());
+        let h = b.add_raw("c0", "m", json!({}), true).unwrap();
+        b.set_param(&h, &["fields", "COMPANY_ID"], h.field("X"))
+            .unwrap();
+        assert_eq!(
+            b.commands[1].params,
+            json!({"fields": {"COMPANY_ID": "$result[c0][X]"}})
+        );
+        // Auto keys skip taken ones.
+        assert_eq!(b.auto_key(), "c1");
+    }
+}
