@@ -395,10 +395,7 @@ impl OAuthState {
             // Another call refreshed while this one waited.
             return Ok(());
         }
-        let span = tracing::info_span!("b24.oauth.refresh", method);
-        let _enter = span.enter();
-        tracing::info!("refreshing the OAuth access token");
-        drop(_enter);
+        tracing::info!(method, "refreshing the OAuth access token");
         let fail = |kind| Error::Auth {
             method: method.to_owned(),
             kind,
