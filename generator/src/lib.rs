@@ -4,10 +4,12 @@
 //! Pipeline, one module per stage:
 //! [`source`] (find pages, language, includes) → [`yfm`] (YFM directives and
 //! `#|…|#` tables) → [`page`] (sections, anchors) → [`extract`] (page → IR)
-//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading.
-//! Then [`rust`] (names and Rust types over the IR) → [`emit`] (the client crates);
-//! [`conformance`] keeps the books of the suite that checks the docs' examples against them.
+//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading;
+//! [`diff`] compares two readings. Then [`rust`] (names and Rust types over the IR) →
+//! [`emit`] (the client crates); [`conformance`] keeps the books of the suite that checks
+//! the docs' examples against them.
 pub mod conformance;
+pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod frontmatter;

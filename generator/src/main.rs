@@ -56,6 +56,9 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// What changed between two versions of the docs, and the semver bump
+    /// it means for the generated crate.
+    Diff(b24gen::diff::DiffArgs),
     /// Summarise what was read and what was not.
     Report {
         #[command(flatten)]
@@ -150,6 +153,10 @@ fn run(cmd: Command) -> Result<(), String> {
                 r.write.removed
             );
             Ok(())
+        }
+        Command::Diff(args) => {
+            let text = b24gen::diff::run(&args, b24gen::read_docs).map_err(|e| e.to_string())?;
+            write_out(None, &text)
         }
         Command::Report {
             docs,

@@ -65,9 +65,12 @@ fn every_generated_file_has_the_header() {
 #[test]
 fn fixture_shapes_map_as_documented() {
     let (out, stats) = emit_ir(&fixture_ir(), COMMAND, "../runtime", false);
-    let add = out
-        .get("scopes/crm/src/type_2/add.rs")
-        .expect("crm.type.add module");
+    // Compare with whitespace runs squashed (prettyplease wraps long lines).
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let add = squash(
+        out.get("scopes/crm/src/type_2/add.rs")
+            .expect("crm.type.add module"),
+    );
     // Case clash `crm.Type.get` / `crm.type.*` and the keyword `type`.
     assert!(out.get("scopes/crm/src/type/get.rs").is_some());
     // Deprecation names the replacement.
@@ -76,7 +79,15 @@ fn fixture_shapes_map_as_documented() {
     ));
     // Required params in `new`, clashing names suffixed, placeholders in `extra`.
     assert!(add.contains("pub fn new(id: impl Into<i64>, fields: impl Into<Fields>) -> Self"));
-    assert!(add.contains("#[serde(rename = \"id\", skip_serializing_if = \"Option::is_none\")]\n    pub id_2: Option<i64>,"));
+    assert!(
+        add.contains("#[deprecated] n1c_code : String,"),
+        "deprecated setter"
+    );
+    assert!(add.contains("pub id_2: Option<i64>,"));
+    assert!(
+        add.contains("opt \"id\" => id_2,"),
+        "serialized under its wire name"
+    );
     assert!(add.contains("pub extra: ::b24_runtime::wire::Object,"));
     assert!(add.contains("pub n1c_code: Option<String>,"));
     // Enum from documented values, with `Unknown(String)`; Y/N becomes YesNo.
@@ -84,23 +95,24 @@ fn fixture_shapes_map_as_documented() {
     assert!(add.contains("Unknown(String),"));
     assert!(add.contains("pub is_active: Option<::b24_runtime::wire::YesNo>,"));
     // Error enum: page codes, empty code once, `OTHER` renamed away from the fallback.
-    assert!(add.contains("\"\" => Self::Empty { description },"));
-    assert!(add.contains("\"OTHER\" => Self::Other2 { description },"));
+    assert!(add.contains("Empty = \"\","));
+    assert!(add.contains("Other2 = \"OTHER\","));
     assert!(
         !add.contains("QueryLimitExceeded"),
         "system codes come from the runtime"
     );
-    let list = out
-        .get("scopes/crm/src/type_2/list.rs")
-        .expect("crm.type.list module");
+    let list = squash(
+        out.get("scopes/crm/src/type_2/list.rs")
+            .expect("crm.type.list module"),
+    );
     assert!(list.contains("RestVersion::V3"));
     assert!(list.contains("impl bitrix24_core::Paginated for CrmTypeList {}"));
     assert!(list.contains("pub type Output = Vec<Item>;"));
-    assert!(list.contains("deserialize_with = \"bitrix24_core::de::opt_vec_string\""));
+    assert!(list.contains("\"tags\" => tags : vec_string,"));
     // Unscoped methods and the `basic`/`user` choice by name prefix.
     assert!(out.get("scopes/unscoped/src/event/bind.rs").is_some());
     assert!(out.get("scopes/user/src/current.rs").is_some());
-    let events = out.get("events/src/lib.rs").expect("events crate");
+    let events = squash(out.get("events/src/lib.rs").expect("events crate"));
     assert!(events.contains("\"ONCRMDEALADD\" => Self::OnCrmDealAdd("));
     assert_eq!(
         events.matches("\"ONCRMDEALADD\" =>").count(),
@@ -132,4 +144,47 @@ fn committed_client_is_what_docs_src_generates() {
             "generated-client/{path} is stale; run `cargo run -p b24gen -- generate`"
         );
     }
+}
+
+#[test]
+fn doc_lang_ru_uses_russian_text_and_site() {
+    use b24gen::emit::{self, EmitOptions};
+    use b24gen::rust::PlanOptions;
+    let (out, _) = emit::generate(
+        &fixture_ir(),
+        &PlanOptions {
+            crate_name: "bitrix24".into(),
+            lang: b24gen::ir::Lang::Ru,
+        },
+        &EmitOptions {
+            command: COMMAND.into(),
+            runtime_path: "../runtime".into(),
+            workspace: false,
+        },
+    )
+    .unwrap();
+    let add = out.get("scopes/crm/src/type_2/add.rs").unwrap();
+    assert!(add.contains("/// `crm.type.add`: Добавить тип"));
+    assert!(add.contains("/// Добавляет тип."));
+    assert!(add.contains("(https://apidocs.bitrix24.ru/api-reference/crm/type/crm-type-add.html)"));
+    // Text missing in Russian falls back to English.
+    let list = out.get("scopes/crm/src/type_2/list.rs").unwrap();
+    assert!(list.contains("/// `crm.type.list`: List types"));
+    // A page known only in English links the English site.
+    assert!(list.contains("https://apidocs.bitrix24.com/api-reference/crm/type/crm-type-list.html"));
+    let (en, _) = emit_ir(&fixture_ir(), COMMAND, "../runtime", false);
+    assert_eq!(
+        common::count_emitted(&out),
+        common::count_emitted(&en),
+        "the language changes docs only"
+    );
+}
+
+#[test]
+fn stats_count_unstructured_objects() {
+    let s = b24gen::rust::stats(&fixture_ir());
+    // `filter` (params), `extra` (list item), `event.bind`'s undocumented result.
+    assert_eq!(s.unstructured_objects, 3);
+    assert_eq!(s.methods, 5);
+    assert_eq!(s.events, 3);
 }

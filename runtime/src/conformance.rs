@@ -48,6 +48,98 @@ use crate::wire;
 
 pub use compare::same_json;
 
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+    pub use serde_json;
+}
+
+/// The conformance `Deserialize` of a generated params struct: the documented keys (each at most
+/// once; required ones must be there), keys matching the placeholder patterns into `extra`, any
+/// other key an error. One line per field: `req|opt "WIRE" => field: plain|lenient|lenient_vec`
+/// (`lenient`: integers, doubles and strings accept each other's spellings, see [`de`]); the
+/// target types are inferred from the struct.
+///
+/// ```
+/// # use b24_runtime::conformance_params;
+/// struct Params { id: i64, title: Option<String>, extra: b24_runtime::wire::Object }
+/// conformance_params!(Params {
+///     req "ID" => id: lenient,
+///     opt "TITLE" => title: plain,
+/// } extra ["UF_CRM_..."]);
+///
+/// let p: Params = serde_json::from_str(r#"{"ID": "5", "UF_CRM_1": 1}"#).unwrap();
+/// assert_eq!((p.id, p.title, p.extra.len()), (5, None, 1));
+/// assert!(serde_json::from_str::<Params>(r#"{"ID": 1, "NAME": "x"}"#).is_err());
+/// assert!(serde_json::from_str::<Params>(r#"{"TITLE": "x"}"#).is_err());
+/// ```
+#[macro_export]
+macro_rules! conformance_params {
+    ($name:ident { $($kind:ident $key:literal => $field:ident : $seed:ident,)* } $(extra [$($pat:literal),* $(,)?])?) => {
+        impl<'de> $crate::conformance::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::conformance::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> Result<Self, D::Error> {
+                use $crate::conformance::__private::serde::de;
+                struct V;
+                impl<'de> de::Visitor<'de> for V {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("the parameters object `", stringify!($name), "`"))
+                    }
+                    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        const FIELDS: &[&str] = &[$($key),*];
+                        const PATTERNS: &[&str] = &[$($($pat),*)?];
+                        $(let mut $field = None;)*
+                        #[allow(unused_mut)]
+                        let mut extra = $crate::wire::Object::new();
+                        while let Some(key) = map.next_key::<String>()? {
+                            match key.as_str() {
+                                $($key => {
+                                    if $field.is_some() {
+                                        return Err(<A::Error as de::Error>::duplicate_field($key));
+                                    }
+                                    $field = Some(map.next_value_seed(
+                                        $crate::conformance_params!(@seed $kind $seed),
+                                    )?);
+                                })*
+                                _ if PATTERNS
+                                    .iter()
+                                    .any(|p| $crate::conformance::de::matches_pattern(p, &key)) =>
+                                {
+                                    let v = map.next_value::<$crate::conformance::__private::serde_json::Value>()?;
+                                    extra.insert(key, v);
+                                }
+                                _ => return Err(<A::Error as de::Error>::unknown_field(&key, FIELDS)),
+                            }
+                        }
+                        Ok($name {
+                            $($field: $crate::conformance_params!(@finish $kind $field $key),)*
+                            $(extra: $crate::conformance_params!(@extra extra $($pat),*),)?
+                        })
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+    };
+    (@seed req $seed:ident) => { $crate::conformance_params!(@inner $seed) };
+    (@seed opt $seed:ident) => {
+        $crate::conformance::de::seed::Nullable($crate::conformance_params!(@inner $seed))
+    };
+    (@inner plain) => { $crate::conformance::de::seed::Plain(::std::marker::PhantomData) };
+    (@inner lenient) => { $crate::conformance::de::seed::Lenient(::std::marker::PhantomData) };
+    (@inner lenient_vec) => { $crate::conformance::de::seed::LenientVec(::std::marker::PhantomData) };
+    (@finish req $field:ident $key:literal) => {
+        match $field {
+            Some(v) => v,
+            None => return Err(<A::Error as de::Error>::missing_field($key)),
+        }
+    };
+    (@finish opt $field:ident $key:literal) => { $field.flatten() };
+    (@extra $e:ident $($pat:literal),*) => { $e };
+}
+
 /// Why an example does not fit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mismatch {

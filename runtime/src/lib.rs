@@ -14,6 +14,7 @@ pub mod conformance;
 pub mod error;
 pub mod events;
 pub mod limits;
+pub mod list;
 pub mod method;
 mod query;
 pub mod response;

@@ -2,8 +2,8 @@
 //! (off by default, so users pay nothing for it).
 //!
 //! With the feature on:
-//! - params structs also derive `Deserialize`, denying unknown keys (structs with placeholder
-//!   rows check the keys of their `extra` map against the patterns instead); integers, doubles
+//! - params structs also implement `Deserialize` (the runtime's `conformance_params!`), denying
+//!   unknown keys (keys matching a placeholder row's pattern go to `extra`); integers, doubles
 //!   and strings decode leniently through `b24_runtime::conformance::de`;
 //! - every scope crate has a `__conformance::METHODS` registry (wire name, REST version, the
 //!   runtime's generic checkers monomorphised for the method), the events crate an
@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::items::ident;
-use crate::rust::plan::{EventPlan, FieldPlan, MethodPlan, ModPlan, Plan, ScopePlan, StructPlan};
+use crate::rust::plan::{EventPlan, MethodPlan, ModPlan, Plan, ScopePlan, StructPlan};
 use crate::rust::{Dir, Ty};
 
 /// The feature's name.
@@ -37,78 +37,38 @@ pub fn facade_feature(packages: &[&str]) -> String {
     )
 }
 
-/// Attributes of a params struct: the conformance `Deserialize`.
-pub fn params_struct_attrs(s: &StructPlan<'_>) -> TokenStream {
+/// The conformance `Deserialize` of a params struct (through the runtime's
+/// `conformance_params!`): documented keys only, lenient numbers and strings, placeholder
+/// patterns for `extra`.
+pub fn params_deserialize(s: &StructPlan<'_>) -> TokenStream {
     if s.dir != Dir::Params {
         return TokenStream::new();
     }
-    let deny = (!s.has_extra()).then(|| quote!(, serde(deny_unknown_fields)));
-    quote!(#[cfg_attr(feature = "conformance", derive(::serde::Deserialize) #deny)])
-}
-
-/// The lenient `deserialize_with` of a params field, when its type needs one.
-pub fn params_field_attrs(f: &FieldPlan<'_>, dir: Dir) -> TokenStream {
-    if dir != Dir::Params {
-        return TokenStream::new();
-    }
-    let scalar = |t: &Ty| match t {
-        Ty::I64 => Some("i64"),
-        Ty::F64 => Some("f64"),
-        Ty::Str => Some("String"),
-        _ => None,
-    };
-    let (helper, t) = match &f.ty {
-        Ty::Vec(inner) => match scalar(inner) {
-            Some(t) => ("vec", t),
-            None => return TokenStream::new(),
-        },
-        other => match scalar(other) {
-            Some(t) => ("scalar", t),
-            None => return TokenStream::new(),
-        },
-    };
-    if f.required {
-        let with = format!("b24_runtime::conformance::de::{helper}::<{t}, _>");
-        quote!(#[cfg_attr(feature = "conformance", serde(deserialize_with = #with))])
-    } else {
-        let helper = if helper == "vec" { "opt_vec" } else { "opt" };
-        let with = format!("b24_runtime::conformance::de::{helper}::<{t}, _>");
-        quote!(#[cfg_attr(feature = "conformance", serde(default, deserialize_with = #with))])
-    }
-}
-
-fn extra_fn_name(s: &StructPlan<'_>) -> String {
-    let mut out = String::from("__conformance_extra");
-    for c in s.name.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The attribute of a params struct's `extra` field: its keys must match the patterns.
-pub fn extra_field_attrs(s: &StructPlan<'_>) -> TokenStream {
-    let with = extra_fn_name(s);
-    quote!(#[cfg_attr(feature = "conformance", serde(deserialize_with = #with))])
-}
-
-/// The function [`extra_field_attrs`] names (empty for structs without `extra`).
-pub fn extra_fn(s: &StructPlan<'_>) -> TokenStream {
-    if !s.has_extra() {
-        return TokenStream::new();
-    }
-    let name = ident(&extra_fn_name(s));
-    let patterns: Vec<&str> = s.placeholders.iter().map(|p| p.name.as_str()).collect();
+    let name = ident(&s.name);
+    let entries = s.fields.iter().map(|f| {
+        let kind = if f.required { quote!(req) } else { quote!(opt) };
+        let wire = &f.ir.name;
+        let id = ident(&f.ident);
+        let seed = seed(&f.ty);
+        quote!(#kind #wire => #id: #seed,)
+    });
+    let extra = s.has_extra().then(|| {
+        let patterns = s.placeholders.iter().map(|p| p.name.as_str());
+        quote!(extra [#(#patterns),*])
+    });
     quote! {
         #[cfg(feature = "conformance")]
-        #[allow(non_snake_case)]
-        fn #name<'de, D: ::serde::Deserializer<'de>>(d: D) -> Result<::b24_runtime::wire::Object, D::Error> {
-            ::b24_runtime::conformance::de::extra(d, &[#(#patterns),*])
-        }
+        ::b24_runtime::conformance_params!(#name { #(#entries)* } #extra);
+    }
+}
+
+/// How a params field decodes: numbers and strings leniently, the rest as their type does.
+fn seed(ty: &Ty) -> TokenStream {
+    let scalar = |t: &Ty| matches!(t, Ty::I64 | Ty::F64 | Ty::Str);
+    match ty {
+        t if scalar(t) => quote!(lenient),
+        Ty::Vec(inner) if scalar(inner) => quote!(lenient_vec),
+        _ => quote!(plain),
     }
 }
 

@@ -176,7 +176,7 @@ pub fn facade_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> Str
     let packages: Vec<&str> = features.iter().map(|(_, n)| n.package.as_str()).collect();
     t.push_str(&super::conformance::facade_feature(&packages));
     t.push_str(&format!(
-        "\n[dependencies]\nb24-runtime = {{ path = {} }}\n{} = {{ path = {} }}\n",
+        "\n[dependencies]\nb24-runtime = {{ path = {} }}\n{} = {{ path = {} }}\nserde_json = \"1\"\n",
         toml_str(&runtime_path(opts, 0)),
         plan.core.package,
         toml_str(&plan.core.dir)
@@ -217,7 +217,8 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
          scope (the one its name starts with, when it has several; `unscoped` when the docs give \
          none), the rest is the method name without that scope, one module per segment in \
          snake case. `im.dialog.read` is `{name}::im::dialog::read`, `tasks.task.add` (scope \
-         `task`) is `{name}::task::tasks::task::add`. Each method module holds:\n\n\
+         `task`) is `{name}::task::tasks::task::add`; a name documented twice in one scope (a REST 2 and \
+         a REST 3 page) gets `_v3` on its last module (`add_v3`). Each method module holds:\n\n\
          - the method type (`ImDialogRead`, a unit struct implementing [`runtime::Method`]: wire \
          name, REST version, read-only or write, params, result and error types);\n\
          - `Params`: required parameters in `Params::new(…)`, optional ones set with builder \
@@ -231,6 +232,13 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
          digit get a prefix, names that clash after case conversion get `_2`, `_3`…, Cyrillic is \
          transliterated. Placeholder keys the docs give only as a pattern (`UF_CRM_...`, \
          `<field_code>`) are not fields: params that have them take any key through `extra`.\n\n\
+         # Calling\n\n\
+         ```text\n\
+         use {name}::im::dialog::read;\n\
+         let response = client.call::<read::ImDialogRead>(&read::Params::new(\"chat29\", 12)).await?;\n\
+         // response: runtime::Response<read::Output> — the typed result, the raw `result` JSON,\n\
+         // `total`/`next` for lists, the `time` block; errors carry read::Error.\n\
+         ```\n\n\
          # Decoding\n\n\
          Results decode leniently: every field is optional; numbers sent as strings, `\"Y\"`/`\"N\"`, \
          `\"\"`, `[]` and `false` for empty values are handled by [`runtime::wire`]. Keys a result \

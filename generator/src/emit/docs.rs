@@ -31,8 +31,9 @@ pub fn page_of(sources: &[String], lang: Lang) -> Option<(Lang, &str)> {
             .iter()
             .find_map(|s| s.strip_prefix(&prefix))
             .map(|p| (l, p.trim_start_matches("api-reference/")))
-            // Only pages of the official tree have a page on the site (docs-src pages do not).
-            .filter(|(_, p)| p.ends_with(".md"))
+            // Only pages of the official tree have a page on the site: markdown under a section
+            // folder (`crm/deals/crm-deal-add.md`); docs-src pages are flat or `.txt`.
+            .filter(|(_, p)| p.ends_with(".md") && p.contains('/'))
     };
     let other = match lang {
         Lang::En => Lang::Ru,

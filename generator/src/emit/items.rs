@@ -47,28 +47,28 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
     }
 }
 
-/// The `deserialize_with` helper of an optional result field of this type.
-fn de_with(ty: &Ty, core: &Ident) -> String {
-    let wire = |f: &str| format!("b24_runtime::wire::{f}");
-    let core_de = |f: &str| format!("{core}::de::{f}");
-    match ty {
-        Ty::I64 => wire("opt_i64"),
-        Ty::F64 => wire("opt_f64"),
-        Ty::Bool => wire("opt_bool"),
-        Ty::Str => wire("opt_string"),
-        Ty::YesNo => wire("opt_yes_no"),
-        Ty::Date => wire("opt_date"),
-        Ty::DateTime => wire("opt_datetime"),
-        Ty::Value | Ty::Object => wire("opt_value"),
-        Ty::Struct(_) | Ty::Enum(_) => core_de("opt"),
+/// The seed that reads an optional result field of this type (see the core crate's `seed`).
+fn seed(ty: &Ty) -> TokenStream {
+    let f = match ty {
+        Ty::I64 => "i64",
+        Ty::F64 => "f64",
+        Ty::Bool => "bool",
+        Ty::Str => "string",
+        Ty::YesNo => "yes_no",
+        Ty::Date => "date",
+        Ty::DateTime => "datetime",
+        Ty::Value | Ty::Object => "value",
+        Ty::Struct(_) | Ty::Enum(_) => "any",
         Ty::Vec(inner) => match **inner {
-            Ty::I64 => core_de("opt_vec_i64"),
-            Ty::F64 => core_de("opt_vec_f64"),
-            Ty::Bool => core_de("opt_vec_bool"),
-            Ty::Str => core_de("opt_vec_string"),
-            _ => wire("opt_vec"),
+            Ty::I64 => "vec_i64",
+            Ty::F64 => "vec_f64",
+            Ty::Bool => "vec_bool",
+            Ty::Str => "vec_string",
+            _ => "vec",
         },
-    }
+    };
+    let f = ident(f);
+    quote!(#f)
 }
 
 /// The docs of a field: its description, then its documented type and flags.
@@ -121,11 +121,15 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     let doc = docs::doc_attrs(&struct_doc(s));
     let fields = s.fields.iter().map(|f| field(f, s.dir, cx));
     match s.dir {
-        Dir::Result => quote! {
-            #doc
-            #[derive(Debug, Clone, ::serde::Deserialize)]
-            pub struct #name { #(#fields)* }
-        },
+        Dir::Result => {
+            let de = deserialize_impl(s, &name, cx.core);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Default)]
+                pub struct #name { #(#fields)* }
+                #de
+            }
+        }
         Dir::Params => {
             let extra = s.has_extra().then(|| {
                 let keys: Vec<String> =
@@ -134,65 +138,70 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
                     "Keys the docs give only as a pattern ({}), set with `extra`.",
                     keys.join(", ")
                 ));
-                let conformance = super::conformance::extra_field_attrs(s);
                 quote! {
                     #d
-                    #[serde(flatten)]
-                    #conformance
                     pub extra: ::b24_runtime::wire::Object,
                 }
             });
             let default = (!s.has_required()).then(|| quote!(Default,));
-            let builder = builder(s, &name);
-            let conformance = super::conformance::params_struct_attrs(s);
-            let extra_fn = super::conformance::extra_fn(s);
+            let builder = builder(s, &name, cx.core);
+            let ser = serialize_impl(s, &name, cx.core);
+            let conformance = super::conformance::params_deserialize(s);
             quote! {
                 #doc
-                #[derive(Debug, Clone, #default ::serde::Serialize)]
-                #conformance
+                #[derive(Debug, Clone, #default)]
                 pub struct #name { #(#fields)* #extra }
                 #builder
-                #extra_fn
+                #ser
+                #conformance
             }
         }
     }
+}
+
+/// `Fields` + `Deserialize` through the core crate's `result_fields!` (one entry per field).
+fn deserialize_impl(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
+    let entries = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let wire = &f.ir.name;
+        let seed = seed(&f.ty);
+        quote!(#wire => #id: #seed,)
+    });
+    quote!(#core::result_fields!(#name { #(#entries)* });)
+}
+
+/// `Serialize` through the core crate's `params_serialize!`: a map of the set fields under their
+/// wire names, then the `extra` keys.
+fn serialize_impl(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
+    let entries = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let wire = &f.ir.name;
+        let kind = if f.required { quote!(req) } else { quote!(opt) };
+        quote!(#kind #wire => #id,)
+    });
+    let extra = s.has_extra().then(|| quote!(extra));
+    quote!(#core::params_serialize!(#name { #(#entries)* } #extra);)
 }
 
 fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
     let doc = docs::doc_attrs(&field_doc(f.ir, dir, cx.base));
     let id = ident(&f.ident);
     let ty = ty_tokens(&f.ty);
-    let mut args = Vec::new();
-    if crate::rust::naming::unraw(&f.ident) != f.ir.name {
-        let wire = &f.ir.name;
-        args.push(quote!(rename = #wire));
-    }
     let deprecated = f.ir.deprecated.then(|| quote!(#[deprecated]));
-    let ty = match dir {
-        Dir::Params if f.required => ty,
-        Dir::Params => {
-            args.push(quote!(skip_serializing_if = "Option::is_none"));
-            quote!(Option<#ty>)
-        }
-        Dir::Result => {
-            let with = de_with(&f.ty, cx.core);
-            args.push(quote!(default, deserialize_with = #with));
-            quote!(Option<#ty>)
-        }
+    let ty = if dir == Dir::Params && f.required {
+        ty
+    } else {
+        quote!(Option<#ty>)
     };
-    let serde = (!args.is_empty()).then(|| quote!(#[serde(#(#args),*)]));
-    let conformance = super::conformance::params_field_attrs(f, dir);
     quote! {
         #doc
         #deprecated
-        #conformance
-        #serde
         pub #id: #ty,
     }
 }
 
-/// `new(required…)` and one setter per optional field.
-fn builder(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
+/// `new(required…)` and, through the core crate's `setters!`, one setter per optional field.
+fn builder(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
     let required: Vec<&FieldPlan<'_>> = s.fields.iter().filter(|f| f.required).collect();
     let new = if required.is_empty() {
         quote! {
@@ -231,16 +240,8 @@ fn builder(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
     let setters = s.fields.iter().filter(|f| !f.required).map(|f| {
         let id = ident(&f.ident);
         let ty = ty_tokens(&f.ty);
-        let doc = docs::doc_attrs(&format!("Sets {}.", docs::code(&f.ir.name)));
         let deprecated = f.ir.deprecated.then(|| quote!(#[deprecated]));
-        quote! {
-            #doc
-            #deprecated
-            pub fn #id(mut self, value: impl Into<#ty>) -> Self {
-                self.#id = Some(value.into());
-                self
-            }
-        }
+        quote!(#deprecated #id: #ty,)
     });
     let extra = s.has_extra().then(|| {
         quote! {
@@ -251,12 +252,14 @@ fn builder(s: &StructPlan<'_>, name: &Ident) -> TokenStream {
             }
         }
     });
+    let any_setters = s.fields.iter().any(|f| !f.required);
+    let setters = any_setters.then(|| quote!(#core::setters!(#name { #(#setters)* });));
     quote! {
         impl #name {
             #new
-            #(#setters)*
             #extra
         }
+        #setters
     }
 }
 
@@ -279,15 +282,10 @@ fn enumeration(e: &EnumPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
         let d = docs::doc_attrs(&d);
         quote!(#d #vid,)
     });
-    let to_str = e.variants.iter().map(|(v, value)| {
+    let entries = e.variants.iter().map(|(v, value)| {
         let vid = ident(v);
         let lit = &value.value;
-        quote!(Self::#vid => #lit,)
-    });
-    let from_str = e.variants.iter().map(|(v, value)| {
-        let vid = ident(v);
-        let lit = &value.value;
-        quote!(#lit => Self::#vid,)
+        quote!(#vid = #lit,)
     });
     quote! {
         #doc
@@ -297,35 +295,6 @@ fn enumeration(e: &EnumPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
             /// A value the docs do not list.
             Unknown(String),
         }
-
-        impl #name {
-            /// The wire spelling.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(s) => s,
-                }
-            }
-
-            /// The variant for a wire spelling (`Unknown` for values the docs do not list).
-            pub fn from_wire(s: &str) -> Self {
-                match s {
-                    #(#from_str)*
-                    _ => Self::Unknown(s.to_owned()),
-                }
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #core::de::wire_str(d).map(|s| Self::from_wire(&s))
-            }
-        }
+        #core::wire_enum!(#name { #(#entries)* });
     }
 }

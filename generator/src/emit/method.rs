@@ -72,7 +72,7 @@ pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &proc_macro2::Ident) 
         }
     };
     let types = items::types(&mp.types, cx);
-    let error = error_enum(&mp.errors, name, base);
+    let error = error_enum(&mp.errors, name, base, core);
     quote! {
         #doc
         #deprecated
@@ -195,7 +195,12 @@ fn method_doc(mp: &MethodPlan<'_>, lang: Lang, base: LinkBase<'_>) -> String {
     parts.join("\n\n")
 }
 
-fn error_enum(errors: &[VariantPlan<'_>], method: &str, base: LinkBase<'_>) -> TokenStream {
+fn error_enum(
+    errors: &[VariantPlan<'_>],
+    method: &str,
+    base: LinkBase<'_>,
+    core: &proc_macro2::Ident,
+) -> TokenStream {
     let doc = docs::doc_attrs(&format!(
         "Errors of `{method}`: the codes its page documents, the system-wide ones, and any other."
     ));
@@ -221,42 +226,7 @@ fn error_enum(errors: &[VariantPlan<'_>], method: &str, base: LinkBase<'_>) -> T
             Other { code: String, description: String },
         }
 
-        impl ::b24_runtime::MethodError for Error {
-            fn from_code(code: &str, description: &str) -> Self {
-                let description = description.to_owned();
-                match code {
-                    #(#codes => Self::#ids { description },)*
-                    _ => match ::b24_runtime::SystemError::from_code(code) {
-                        Some(kind) => Self::System { kind, code: code.to_owned(), description },
-                        None => Self::Other { code: code.to_owned(), description },
-                    },
-                }
-            }
-
-            fn code(&self) -> &str {
-                match self {
-                    #(Self::#ids { .. } => #codes,)*
-                    Self::System { code, .. } | Self::Other { code, .. } => code,
-                }
-            }
-        }
-
-        impl Error {
-            /// The `error_description` the portal sent.
-            pub fn description(&self) -> &str {
-                match self {
-                    #(Self::#ids { description })|* | Self::System { description, .. } | Self::Other { description, .. } => description,
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for Error {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "{}: {}", ::b24_runtime::MethodError::code(self), self.description())
-            }
-        }
-
-        impl ::std::error::Error for Error {}
+        #core::method_error!(Error { #(#ids = #codes,)* });
     }
 }
 

@@ -152,6 +152,8 @@ pub fn emit_profiled(
             let start = Instant::now();
             docs::begin_file();
             let tokens = render(plan, &job).map_err(err)?;
+            // The workspace's `cargo fmt` must leave generated files as prettyplease wrote them.
+            let tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)] #tokens);
             add(&t_tokens, start);
             let start = Instant::now();
             let file: syn::File = syn::parse2(tokens).map_err(err)?;

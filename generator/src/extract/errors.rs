@@ -64,18 +64,9 @@ struct Cols {
     desc: Option<usize>,
 }
 
-fn label(cell: &str) -> String {
-    cell.lines()
-        .next()
-        .unwrap_or("")
-        .replace('*', "")
-        .trim()
-        .to_lowercase()
-}
-
 fn columns(t: &Table) -> Option<Cols> {
     let h = t.header.as_ref()?;
-    let labels: Vec<String> = h.iter().map(|c| label(c)).collect();
+    let labels: Vec<String> = h.iter().map(|c| crate::yfm::header_label(c)).collect();
     if labels.iter().any(|l| l == "hex") {
         return None;
     }

@@ -19,18 +19,6 @@ pub struct Columns {
     pub default: Option<usize>,
 }
 
-fn label(cell: &str) -> String {
-    cell.split(['\n', '`'])
-        .next()
-        .unwrap_or("")
-        .split(" / ")
-        .next()
-        .unwrap_or("")
-        .replace('*', "")
-        .trim()
-        .to_lowercase()
-}
-
 const NAME_LABELS: &[&str] = &[
     "name",
     "parameter",
@@ -57,7 +45,7 @@ pub fn columns(table: &Table) -> Option<Columns> {
             default: None,
         });
     };
-    if !NAME_LABELS.contains(&label(&header[0]).as_str()) {
+    if !NAME_LABELS.contains(&crate::yfm::header_label(&header[0]).as_str()) {
         return None;
     }
     let find = |names: &[&str]| {
@@ -65,7 +53,7 @@ pub fn columns(table: &Table) -> Option<Columns> {
             .iter()
             .enumerate()
             .skip(1)
-            .find(|(_, h)| names.contains(&label(h).as_str()))
+            .find(|(_, h)| names.contains(&crate::yfm::header_label(h).as_str()))
             .map(|(i, _)| i)
     };
     let desc = find(&["description", "описание"]).or((header.len() > 1).then_some(1));

@@ -206,11 +206,11 @@ pub fn overview(file: &crate::source::PageFile) -> Option<PageResult> {
 
 /// Lines of the page itself that start with `>` (scope, who can execute…).
 fn quote_lines(page: &Page) -> Vec<&str> {
-    page.expanded
-        .lines
-        .iter()
-        .filter(|l| l.file == 0 && l.text.trim_start().starts_with('>'))
-        .map(|l| l.text.as_str())
+    let e = &page.expanded;
+    (0..e.len())
+        .filter(|i| e.lines[*i].file == 0)
+        .map(|i| e.line_text(i))
+        .filter(|t| t.trim_start().starts_with('>'))
         .collect()
 }
 
@@ -303,7 +303,16 @@ fn method_name(page: &Page, title_tokens: &[&str], file_stem: &str) -> Option<St
             _ => {}
         }
     }
-    if let Some(n) = others.iter().find(|n| norm_name(n) == stem_n) {
+    // REST names are dotted lower-camel (`crm.deal.add`) or one lower-case
+    // word (`methods`); `BX24.placement.call` or `CallCardClose` are JS SDK
+    // commands.
+    let rest_like =
+        |n: &&String| METHOD_NAME.is_match(n) || n.chars().all(|c| c.is_ascii_lowercase());
+    if let Some(n) = others
+        .iter()
+        .filter(rest_like)
+        .find(|n| norm_name(n) == stem_n)
+    {
         return Some(n.clone());
     }
     if let Some(t) = from_title.last() {

@@ -10,3 +10,16 @@ pub mod types;
 pub use plan::{plan, Dir, Plan, PlanOptions, Stats};
 pub use policy::ReadOnlyPolicy;
 pub use types::Ty;
+
+/// The counts of the Rust plan of `ir` (for `report`: methods, structs, enums, objects left
+/// unstructured as `serde_json::Value`, placeholder rows…). Naming does not affect them.
+pub fn stats(ir: &crate::ir::Ir) -> Stats {
+    plan::plan(
+        ir,
+        &PlanOptions {
+            crate_name: "bitrix24".into(),
+            lang: crate::ir::Lang::En,
+        },
+    )
+    .stats
+}

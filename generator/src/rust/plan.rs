@@ -12,7 +12,9 @@
 //! the scope's name stripped from its front, one module per dot-separated segment in snake case:
 //! `im.dialog.read` (scope `im`) → `bitrix24::im::dialog::read`, `tasks.task.add` (scope `task`)
 //! → `bitrix24::task::tasks::task::add`. The method's module holds the method type (the name in
-//! CamelCase, `ImDialogRead`), `Params`, `Output` and `Error`, plus nested types.
+//! CamelCase, `ImDialogRead`), `Params`, `Output` and `Error`, plus nested types. A name the
+//! docs give twice in one scope (a REST 2 and a REST 3 page of `tasks.task.add`) keeps the first
+//! path; the second gets `_v<rest version>` on its last segment (`add_v3`, `TasksTaskAddV3`).
 
 use std::collections::BTreeMap;
 
@@ -230,8 +232,33 @@ pub fn plan<'a>(ir: &'a Ir, options: &PlanOptions) -> Plan<'a> {
             format!("scopes/{feature}"),
         );
         let mut trie = Trie::default();
+        let mut used = std::collections::BTreeSet::new();
         for m in &methods {
-            trie.insert(&module_path(&scope, &m.name), m);
+            // The same name twice in one scope (a REST 2 and a REST 3 page of `tasks.task.add`):
+            // the later one's last segment gets `_v<rest version>` (then `_2`, `_3`…).
+            let mut path = module_path(&scope, &m.name);
+            let mut suffix = None;
+            if used.contains(&path) {
+                let last = path.pop().unwrap_or_default();
+                let mut n = 1;
+                loop {
+                    let s = if n == 1 {
+                        format!("v{}", m.rest_version)
+                    } else {
+                        n.to_string()
+                    };
+                    let mut candidate = path.clone();
+                    candidate.push(format!("{last}_{s}"));
+                    if !used.contains(&candidate) {
+                        path = candidate;
+                        suffix = Some(s);
+                        break;
+                    }
+                    n += 1;
+                }
+            }
+            used.insert(path.clone());
+            trie.insert(&path, m, suffix);
         }
         let root = trie.into_plan(String::new(), String::new(), &policy, &mut stats);
         stats.scope_crates += 1;
@@ -338,24 +365,21 @@ pub fn module_path(scope: &str, method: &str) -> Vec<String> {
 /// Module tree under construction, keyed by segment (sorted, so idents are stable).
 #[derive(Default)]
 struct Trie<'a> {
-    method: Option<&'a Method>,
+    /// The method and the suffix its type name takes when its name is not unique.
+    method: Option<(&'a Method, Option<String>)>,
     children: BTreeMap<String, Trie<'a>>,
 }
 
 impl<'a> Trie<'a> {
-    fn insert(&mut self, path: &[String], m: &'a Method) {
+    fn insert(&mut self, path: &[String], m: &'a Method, suffix: Option<String>) {
         match path.split_first() {
-            None => {
-                // Two methods on one path can only differ by empty segments; keep the first.
-                if self.method.is_none() {
-                    self.method = Some(m);
-                }
-            }
+            // Paths are unique (the caller suffixes repeats).
+            None => self.method = Some((m, suffix)),
             Some((first, rest)) => self
                 .children
                 .entry(first.clone())
                 .or_default()
-                .insert(rest, m),
+                .insert(rest, m, suffix),
         }
     }
 
@@ -366,7 +390,9 @@ impl<'a> Trie<'a> {
         policy: &ReadOnlyPolicy,
         stats: &mut Stats,
     ) -> ModPlan<'a> {
-        let method = self.method.map(|m| plan_method(m, policy, stats));
+        let method = self
+            .method
+            .map(|(m, suffix)| plan_method(m, suffix.as_deref(), policy, stats));
         // `lib`/`main` would collide with the crate root file at the top level.
         let mut child_ns = Namespace::with_reserved(Style::Snake, &["lib", "main"]);
         let children = self
@@ -386,9 +412,18 @@ impl<'a> Trie<'a> {
     }
 }
 
-fn plan_method<'a>(m: &'a Method, policy: &ReadOnlyPolicy, stats: &mut Stats) -> MethodPlan<'a> {
+fn plan_method<'a>(
+    m: &'a Method,
+    suffix: Option<&str>,
+    policy: &ReadOnlyPolicy,
+    stats: &mut Stats,
+) -> MethodPlan<'a> {
     let type_name = {
-        let n = naming::camel(&m.name, "Method", "M");
+        let full = match suffix {
+            Some(s) => format!("{}.{s}", m.name),
+            None => m.name.clone(),
+        };
+        let n = naming::camel(&full, "Method", "M");
         if RESERVED_TYPES.contains(&n.as_str())
             || ["Params", "Output", "Error", "Item"].contains(&n.as_str())
         {
@@ -809,6 +844,32 @@ mod tests {
         let e = &mp.types.enums[0];
         let v: Vec<&str> = e.variants.iter().map(|(i, _)| i.as_str()).collect();
         assert_eq!(v, ["New", "V1", "Empty", "Unknown2"]);
+    }
+
+    #[test]
+    fn a_name_used_twice_gets_a_version_suffix() {
+        let mut v3 = method("tasks.task.add", &["task"]);
+        v3.rest_version = 3;
+        let ir = Ir {
+            schema: 1,
+            methods: vec![method("tasks.task.add", &["task"]), v3],
+            ..Ir::default()
+        };
+        let p = plan(&ir, &opts());
+        let task = &p.scopes[0].root.children[0].children[0];
+        let leaves: Vec<(&str, &str, u8)> = task
+            .children
+            .iter()
+            .map(|c| {
+                let m = c.method.as_ref().unwrap();
+                (c.ident.as_str(), m.type_name.as_str(), m.ir.rest_version)
+            })
+            .collect();
+        assert_eq!(
+            leaves,
+            [("add", "TasksTaskAdd", 2), ("add_v3", "TasksTaskAddV3", 3)]
+        );
+        assert_eq!(p.stats.methods, 2);
     }
 
     #[test]

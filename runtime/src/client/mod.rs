@@ -11,6 +11,7 @@ use crate::limits::{OperatingStats, OperatingTracker, RetryPolicy};
 use crate::method::{Method, RestVersion};
 use crate::response::{self, Response};
 use governor::DefaultDirectRateLimiter;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
@@ -83,7 +84,7 @@ pub(crate) struct Call<'a> {
     pub version: RestVersion,
     pub read_only: bool,
     /// The params as a serialized JSON object.
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
     pub idempotency_key: Option<String>,
     pub timeout: Duration,
 }
@@ -134,7 +135,7 @@ impl Client {
             method,
             version,
             read_only,
-            body,
+            body: body.into(),
             idempotency_key,
             timeout: opts.timeout.unwrap_or(self.inner.timeout),
         }
@@ -152,23 +153,8 @@ impl Client {
         opts: &CallOptions,
     ) -> Result<Response<M::Result>, Error> {
         let body = params_body(M::NAME, params)?;
-        let call = self.call_spec(M::NAME, M::REST_VERSION, M::READ_ONLY, body, opts);
-        self.execute(call, |status, env| {
-            let raw = env.result.ok_or_else(|| Error::Decode {
-                method: M::NAME.to_owned(),
-                path: "result".into(),
-                message: "the answer has no `result`".into(),
-                status,
-            })?;
-            Ok(Response {
-                result: response::decode(raw, "result", M::NAME, status)?,
-                raw: raw.to_owned(),
-                time: env.time,
-                total: response::cursor(env.total),
-                next: response::cursor(env.next),
-            })
-        })
-        .await
+        self.call_body(M::NAME, M::REST_VERSION, M::READ_ONLY, body, opts)
+            .await
     }
 
     /// Calls a method by name with JSON params (REST 2, treated as a write unless
@@ -185,29 +171,36 @@ impl Client {
         opts: &CallOptions,
     ) -> Result<Response<Value>, Error> {
         let body = params_body(method, params)?;
-        let call = self.call_spec(
-            method,
-            opts.version.unwrap_or(RestVersion::V2),
-            opts.read_only.unwrap_or(false),
-            body,
-            opts,
-        );
-        self.execute(call, |status, env| {
-            let raw = env.result.ok_or_else(|| Error::Decode {
-                method: method.to_owned(),
-                path: "result".into(),
-                message: "the answer has no `result`".into(),
-                status,
-            })?;
-            Ok(Response {
-                result: response::decode(raw, "result", method, status)?,
-                raw: raw.to_owned(),
-                time: env.time,
-                total: response::cursor(env.total),
-                next: response::cursor(env.next),
-            })
-        })
-        .await
+        let version = opts.version.unwrap_or(RestVersion::V2);
+        let read_only = opts.read_only.unwrap_or(false);
+        self.call_body(method, version, read_only, body, opts).await
+    }
+
+    /// A call with serialized params, decoded as `T`.
+    pub(crate) async fn call_body<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        version: RestVersion,
+        read_only: bool,
+        body: Vec<u8>,
+        opts: &CallOptions,
+    ) -> Result<Response<T>, Error> {
+        let call = self.call_spec(method, version, read_only, body, opts);
+        let answer = self.execute::<T>(call).await?;
+        let env = answer.env;
+        let result = env.result.ok_or_else(|| Error::Decode {
+            method: method.to_owned(),
+            path: "result".into(),
+            message: "the answer has no `result`".into(),
+            status: answer.status,
+        })?;
+        Ok(Response::from_body(
+            result,
+            env.time,
+            response::cursor(env.total),
+            response::cursor(env.next),
+            answer.body,
+        ))
     }
 
     /// Operating time the portal reported for `method`.

@@ -60,6 +60,70 @@ pub fn opt_vec<'de, T: Scalar, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<
     Option::<Vec<L<T>>>::deserialize(d).map(|o| o.map(|v| v.into_iter().map(|l| l.0).collect()))
 }
 
+/// Seeds the [`conformance_params!`](crate::conformance_params) macro decodes values with; the
+/// target type is inferred from the field.
+pub mod seed {
+    use super::{Scalar, L};
+    use serde::de::{Deserialize, DeserializeSeed, Deserializer};
+    use std::marker::PhantomData;
+
+    /// Any `Deserialize` type, as is.
+    pub struct Plain<T>(pub PhantomData<T>);
+    /// A lenient scalar.
+    pub struct Lenient<T>(pub PhantomData<T>);
+    /// A list of lenient scalars.
+    pub struct LenientVec<T>(pub PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Plain<T> {
+        type Value = T;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            T::deserialize(d)
+        }
+    }
+
+    impl<'de, T: Scalar> DeserializeSeed<'de> for Lenient<T> {
+        type Value = T;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            T::decode(d)
+        }
+    }
+
+    impl<'de, T: Scalar> DeserializeSeed<'de> for LenientVec<T> {
+        type Value = Vec<T>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            Vec::<L<T>>::deserialize(d).map(|v| v.into_iter().map(|l| l.0).collect())
+        }
+    }
+
+    /// `null` as `None`, anything else through the inner seed.
+    pub struct Nullable<S>(pub S);
+
+    impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Nullable<S> {
+        type Value = Option<S::Value>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_option(NullableVisitor(self.0))
+        }
+    }
+
+    struct NullableVisitor<S>(S);
+
+    impl<'de, S: DeserializeSeed<'de>> serde::de::Visitor<'de> for NullableVisitor<S> {
+        type Value = Option<S::Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a value or null")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            self.0.deserialize(d).map(Some)
+        }
+    }
+}
+
 /// Whether `key` is one the placeholder row `pattern` stands for: the pattern's text before its
 /// first wildcard (`...`, `…`, `<…>`, `*`, `{`, `[`, a closing run of `x`) must begin the key
 /// (ASCII case-insensitively); an empty prefix matches any key; a pattern without a wildcard

@@ -1,0 +1,178 @@
+//! Batches against the loopback portal.
+
+use crate::common::*;
+use crate::portal::Portal;
+use b24_runtime::batch::Batch;
+use b24_runtime::{Client, Error};
+use serde_json::json;
+
+fn client(portal: &Portal) -> Client {
+    Client::builder()
+        .webhook(&portal.webhook_url())
+        .no_rate_limit()
+        .retry(fast_retry())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn batch_with_a_failing_command() {
+    let portal = Portal::start().await;
+    portal.seed_deals(2);
+    let client = client(&portal);
+
+    let mut batch = Batch::new();
+    let first = batch
+        .add_keyed::<DealGet>("first", &IdParams { id: 1 })
+        .unwrap();
+    let missing = batch
+        .add_keyed::<DealGet>("missing", &IdParams { id: 999 })
+        .unwrap();
+    let second = batch
+        .add_keyed::<DealGet>("second", &IdParams { id: 2 })
+        .unwrap();
+    let results = client.batch(&batch).await.unwrap();
+
+    assert_eq!(results.get(&first).unwrap().result.id, Some(1));
+    assert_eq!(results.get(&second).unwrap().result.id, Some(2));
+    assert!(
+        results.get(&first).unwrap().time.is_some(),
+        "per-command time kept"
+    );
+    let err = results.get(&missing).unwrap_err();
+    let api = err.api().expect("the command's API error");
+    assert_eq!(
+        (api.code.as_str(), api.method.as_str()),
+        ("NOT_FOUND", "crm.deal.get")
+    );
+    assert_eq!(err.method_error::<DealGet>(), Some(DealError::NotFound));
+    assert_eq!(results.errors().len(), 1);
+    assert_eq!(
+        results.keys().collect::<Vec<_>>(),
+        ["first", "missing", "second"]
+    );
+    assert_eq!(results.http_calls(), 1);
+
+    // With halt, the commands after the failure do not run.
+    batch.halt(true);
+    let results = client.batch(&batch).await.unwrap();
+    assert!(results.get(&first).is_ok());
+    assert_eq!(results.get(&missing).unwrap_err().code(), Some("NOT_FOUND"));
+    match results.get(&second).unwrap_err() {
+        Error::Skipped { key, reason, .. } => {
+            assert_eq!(key, "second");
+            assert!(reason.contains("halt"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn references_between_commands() {
+    let portal = Portal::start().await;
+    portal.add_company(10, "Acme");
+    let client = client(&portal);
+
+    let mut batch = Batch::new();
+    let add = batch
+        .add_keyed::<DealAdd>(
+            "add",
+            &DealAddParams {
+                fields: json!({"TITLE": "With company", "COMPANY_ID": 10}),
+            },
+        )
+        .unwrap();
+    let deal = batch
+        .add_keyed::<DealGet>("deal", &IdParams { id: 0 })
+        .unwrap();
+    batch.set_param(&deal, &["id"], add.result()).unwrap();
+    let company = batch
+        .add_raw(
+            "company",
+            "crm.company.get",
+            json!({"id": deal.field("COMPANY_ID")}),
+            true,
+        )
+        .unwrap();
+    let results = client.batch(&batch).await.unwrap();
+
+    let id = results.get(&add).unwrap().result;
+    let d = results.get(&deal).unwrap().result;
+    assert_eq!(d.id, Some(id));
+    assert_eq!(d.company_id, Some(10));
+    assert_eq!(results.raw(&company).unwrap().result["TITLE"], "Acme");
+}
+
+#[tokio::test]
+async fn a_120_command_batch_is_split_in_three() {
+    let portal = Portal::start().await;
+    portal.seed_deals(120);
+    let client = client(&portal);
+
+    let mut batch = Batch::new();
+    let handles: Vec<_> = (1..=119)
+        .map(|id| batch.add::<DealGet>(&IdParams { id }).unwrap())
+        .collect();
+    // Command 120 (third call) refers to command 1 (first call): resolved on the client.
+    let h = batch
+        .add_raw(
+            "cross",
+            "crm.deal.get",
+            json!({"id": handles[0].field("ID")}),
+            true,
+        )
+        .unwrap();
+    let results = client.batch(&batch).await.unwrap();
+
+    for (i, h) in handles.iter().enumerate() {
+        assert_eq!(results.get(h).unwrap().result.id, Some(i as i64 + 1));
+    }
+    assert_eq!(results.raw(&h).unwrap().result["ID"], "1");
+    let calls = portal.calls();
+    let sizes: Vec<usize> = calls.iter().map(|c| c.commands).collect();
+    assert!(calls.iter().all(|c| c.method == "batch"));
+    assert_eq!(batch.len(), 120);
+    assert_eq!(sizes, [50, 50, 20]);
+    assert_eq!(results.http_calls(), 3);
+}
+
+#[tokio::test]
+async fn string_keys_stay_strings() {
+    let portal = Portal::start().await;
+    portal.seed_deals(3);
+    let client = client(&portal);
+    // "0", "1", "2" come back as a JSON list (PHP); "007" stays a key.
+    let mut batch = Batch::new();
+    let hs: Vec<_> = (0..3)
+        .map(|i| {
+            batch
+                .add_keyed::<DealGet>(i.to_string(), &IdParams { id: i + 1 })
+                .unwrap()
+        })
+        .collect();
+    let results = client.batch(&batch).await.unwrap();
+    for (i, h) in hs.iter().enumerate() {
+        assert_eq!(h.key(), i.to_string());
+        assert_eq!(results.get(h).unwrap().result.id, Some(i as i64 + 1));
+    }
+    let mut batch = Batch::new();
+    let a = batch
+        .add_keyed::<DealGet>("007", &IdParams { id: 3 })
+        .unwrap();
+    let b = batch
+        .add_keyed::<DealGet>("deal one", &IdParams { id: 1 })
+        .unwrap();
+    let results = client.batch(&batch).await.unwrap();
+    assert_eq!(results.get(&a).unwrap().result.id, Some(3));
+    assert_eq!(results.get(&b).unwrap().result.id, Some(1));
+    assert!(results.raw_by_key("7").is_none());
+}
+
+#[tokio::test]
+async fn rest3_methods_are_refused() {
+    let mut batch = Batch::new();
+    let err = batch
+        .add::<TaskAdd>(&TaskAddParams { fields: json!({}) })
+        .unwrap_err();
+    assert!(matches!(err, Error::Invalid { .. }), "{err:?}");
+}
