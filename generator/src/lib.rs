@@ -5,14 +5,17 @@
 //! [`source`] (find pages, language, includes) → [`yfm`] (YFM directives and
 //! `#|…|#` tables) → [`page`] (sections, anchors) → [`extract`] (page → IR)
 //! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading;
-//! [`diff`] compares two readings.
+//! [`diff`] compares two readings. Then [`rust`] (names and Rust types over the IR) →
+//! [`emit`] (the client crates).
 pub mod diff;
+pub mod emit;
 pub mod extract;
 pub mod frontmatter;
 pub mod ir;
 pub mod merge;
 pub mod page;
 pub mod report;
+pub mod rust;
 pub mod source;
 pub mod yfm;
 

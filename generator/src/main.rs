@@ -1,7 +1,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,6 +30,32 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Generate the typed client crates (facade, core, events, one crate per scope).
+    Generate {
+        #[command(flatten)]
+        docs: Docs,
+        /// Read this IR JSON (from `b24gen ir`) instead of the docs.
+        #[arg(long, value_name = "FILE")]
+        ir: Option<PathBuf>,
+        /// Output directory: the facade crate's root.
+        #[arg(long, default_value = "generated-client")]
+        out: PathBuf,
+        /// Package name of the facade; the others are `<name>-<scope>`, `-core`, `-events`.
+        #[arg(long, default_value = "bitrix24")]
+        crate_name: String,
+        /// Language of the generated rustdoc.
+        #[arg(long, value_enum, default_value = "en")]
+        doc_lang: DocLang,
+        /// The `b24-runtime` crate directory (default: `runtime`).
+        #[arg(long, value_name = "DIR")]
+        runtime_path: Option<PathBuf>,
+        /// Give the output a `[workspace]` of its own (generating outside this workspace).
+        #[arg(long)]
+        workspace: bool,
+        /// Print how long each phase took.
+        #[arg(long)]
+        timings: bool,
+    },
     /// What changed between two versions of the docs, and the semver bump
     /// it means for the generated crate.
     Diff(b24gen::diff::DiffArgs),
@@ -41,6 +67,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DocLang {
+    En,
+    Ru,
 }
 
 fn main() -> ExitCode {
@@ -75,6 +107,48 @@ fn run(cmd: Command) -> Result<(), String> {
             let mut json = serde_json::to_string_pretty(&ir).map_err(|e| e.to_string())?;
             json.push('\n');
             write_out(out.as_ref(), &json)
+        }
+        Command::Generate {
+            docs,
+            ir,
+            out,
+            crate_name,
+            doc_lang,
+            runtime_path,
+            workspace,
+            timings,
+        } => {
+            use b24gen::emit::run::{run, GenerateArgs};
+            let lang = match doc_lang {
+                DocLang::En => b24gen::ir::Lang::En,
+                DocLang::Ru => b24gen::ir::Lang::Ru,
+            };
+            let r = run(&GenerateArgs {
+                docs: docs.docs,
+                ir,
+                out,
+                crate_name,
+                lang,
+                runtime_path,
+                workspace,
+            })?;
+            if timings {
+                for (phase, secs) in &r.phases {
+                    eprintln!("{phase:>13}: {secs:.3} s");
+                }
+            }
+            eprintln!(
+                "generated {} methods, {} events in {} scope crates: {} files, {} KiB ({} written, {} unchanged, {} stale removed)",
+                r.stats.methods,
+                r.stats.events,
+                r.stats.scope_crates,
+                r.files,
+                r.bytes / 1024,
+                r.write.written,
+                r.write.unchanged,
+                r.write.removed
+            );
+            Ok(())
         }
         Command::Diff(args) => {
             let text = b24gen::diff::run(&args, b24gen::read_docs).map_err(|e| e.to_string())?;

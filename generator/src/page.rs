@@ -87,7 +87,7 @@ impl Page {
         let mut diagnostics = Vec::new();
         let (front, body) = split_front_matter(&text, &id, &mut diagnostics);
         let expanded = source::expand(&body, &file.path, cache, &id, &mut diagnostics);
-        let (blocks, problems) = yfm::parse(&expanded.lines);
+        let (blocks, problems) = yfm::parse(&expanded);
         for p in problems {
             diagnostics.push(Diagnostic {
                 page: id.clone(),

@@ -20,24 +20,70 @@ pub struct PageFile {
 }
 
 /// One source line after include expansion, with where it came from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct Line {
-    pub text: String,
+    /// Byte range in [`Expanded::text`].
+    pub start: u32,
+    pub end: u32,
     /// Index into [`Expanded::files`].
     pub file: u32,
     /// 1-based line in that file.
     pub line: u32,
 }
 
-/// A page's text with every include expanded, line by line.
+/// A page's text with every include expanded, line by line (one buffer,
+/// so expansion allocates per page, not per line).
 #[derive(Debug, Clone, Default)]
 pub struct Expanded {
+    pub text: String,
     pub lines: Vec<Line>,
     /// `files[0]` is the page itself, then the included files.
     pub files: Vec<PathBuf>,
 }
 
 impl Expanded {
+    /// Lines of a plain text, all from `files[0]`.
+    pub fn from_text(text: &str) -> Expanded {
+        let mut e = Expanded {
+            text: String::with_capacity(text.len() + 1),
+            lines: Vec::new(),
+            files: vec![PathBuf::new()],
+        };
+        for (i, l) in text.lines().enumerate() {
+            e.push(l, 0, i as u32 + 1);
+        }
+        e
+    }
+
+    fn push(&mut self, line: &str, file: u32, lineno: u32) {
+        let start = self.text.len() as u32;
+        self.text.push_str(line);
+        let end = self.text.len() as u32;
+        self.text.push('\n');
+        self.lines.push(Line {
+            start,
+            end,
+            file,
+            line: lineno,
+        });
+    }
+
+    /// The text of line `idx` (without its newline).
+    pub fn line_text(&self, idx: usize) -> &str {
+        self.lines
+            .get(idx)
+            .map(|l| &self.text[l.start as usize..l.end as usize])
+            .unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
     /// Line number in the page itself (`None` for lines from an include).
     pub fn page_line(&self, idx: usize) -> Option<u32> {
         self.lines
@@ -200,6 +246,7 @@ pub fn expand(
     diags: &mut Vec<Diagnostic>,
 ) -> Expanded {
     let mut out = Expanded {
+        text: String::with_capacity(text.len() + 64),
         lines: Vec::new(),
         files: vec![page.to_path_buf()],
     };
@@ -263,11 +310,7 @@ fn expand_into(
             }
             continue;
         }
-        out.lines.push(Line {
-            text: raw.to_string(),
-            file: file_idx,
-            line: lineno,
-        });
+        out.push(raw, file_idx, lineno);
     }
 }
 
@@ -375,7 +418,7 @@ mod tests {
             "en:page.md",
             &mut diags,
         );
-        let lines: Vec<&str> = e.lines.iter().map(|l| l.text.as_str()).collect();
+        let lines: Vec<&str> = (0..e.len()).map(|i| e.line_text(i)).collect();
         assert_eq!(lines, ["P1", "A1", "B1", "P2"]);
         assert_eq!(e.page_line(3), Some(4));
         assert_eq!(e.page_line(1), None);

@@ -6,7 +6,7 @@
 //! between them goes through pulldown-cmark for headings, paragraphs, lists
 //! and code blocks. Includes are already expanded (see [`crate::source`]).
 
-use crate::source::Line;
+use crate::source::Expanded;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// A block of a page, in document order.
@@ -70,7 +70,7 @@ pub struct Problem {
 }
 
 /// Parse expanded lines into blocks.
-pub fn parse(lines: &[Line]) -> (Vec<Spanned>, Vec<Problem>) {
+pub fn parse(lines: &Expanded) -> (Vec<Spanned>, Vec<Problem>) {
     let mut p = BlockParser::default();
     p.run(lines);
     (p.blocks, p.problems)
@@ -86,13 +86,13 @@ struct BlockParser {
 }
 
 impl BlockParser {
-    fn run(&mut self, lines: &[Line]) {
+    fn run(&mut self, lines: &Expanded) {
         // `{% if %}` stack: true = this branch is dropped.
         let mut if_stack: Vec<bool> = Vec::new();
         let mut fence: Option<String> = None;
         let mut i = 0;
         while i < lines.len() {
-            let text = lines[i].text.as_str();
+            let text = lines.line_text(i);
             let t = text.trim();
             // Fenced code outside tables: directive-looking lines inside are content.
             if let Some(f) = &fence {
@@ -185,7 +185,7 @@ impl BlockParser {
     }
 
     /// Run pulldown-cmark over the pending markdown lines.
-    fn flush(&mut self, _lines: &[Line]) {
+    fn flush(&mut self, _lines: &Expanded) {
         if self.pending.is_empty() {
             return;
         }
@@ -386,17 +386,17 @@ fn unquote(s: &str) -> String {
 
 /// Parse the table starting at `lines[start]` (a `#|` line). Returns the
 /// table, the index after its `|#`, and problems.
-pub fn parse_table(lines: &[Line], start: usize) -> (Table, usize, Vec<Problem>) {
+pub fn parse_table(lines: &Expanded, start: usize) -> (Table, usize, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut tok = CellTokenizer::default();
-    let first = lines[start].text.trim_start();
-    let indent = lines[start].text.len() - first.len();
+    let first = lines.line_text(start).trim_start();
+    let indent = lines.line_text(start).len() - first.len();
     tok.feed_line(first.trim_start_matches("#|"), start);
     let mut i = start + 1;
     let mut depth = 0usize; // nested tables inside cells
     let mut closed = false;
     while i < lines.len() {
-        let raw = lines[i].text.as_str();
+        let raw = lines.line_text(i);
         // Remove the table's own indentation (tables inside list tabs).
         let cut = raw
             .char_indices()
@@ -716,15 +716,8 @@ fn find_run(s: &str, n: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn lines(s: &str) -> Vec<Line> {
-        s.lines()
-            .enumerate()
-            .map(|(i, t)| Line {
-                text: t.to_string(),
-                file: 0,
-                line: i as u32 + 1,
-            })
-            .collect()
+    fn lines(s: &str) -> Expanded {
+        Expanded::from_text(s)
     }
 
     fn table(s: &str) -> Table {

@@ -5,12 +5,12 @@
 //! ```sh
 //! cargo bench -p b24-runtime --bench call
 //! ```
-//! Prints criterion's figures, then `ratio client/raw = …` from the same measurements.
+//! Prints criterion's figures, then a paired measurement (`median ratio client/raw = …`) that
+//! alternates the two, which holds up when other work shares the machine.
 
 use b24_runtime::{wire, Client, Method, MethodError, RestVersion};
 use criterion::{criterion_group, Criterion};
 use serde::{Deserialize, Serialize};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -175,16 +175,6 @@ fn start_server() -> String {
     format!("http://{addr}")
 }
 
-/// (seconds, iterations) over every timed run of each variant (warm-up included).
-static TOTALS: Mutex<[(f64, u64); 2]> = Mutex::new([(0.0, 0); 2]);
-
-fn record(slot: usize, iters: u64, took: Duration) {
-    if let Ok(mut m) = TOTALS.lock() {
-        m[slot].0 += took.as_secs_f64();
-        m[slot].1 += iters;
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let base = start_server();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -213,46 +203,27 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("call");
     g.measurement_time(Duration::from_secs(8));
     g.bench_function("raw_reqwest_serde_json", |b| {
-        b.to_async(&rt).iter_custom(|iters| {
-            let http = http.clone();
-            let url = url.clone();
-            async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    let body = serde_json::to_vec(&IdParams { id: 1234 }).expect("params");
-                    let resp = http
-                        .post(&url)
-                        .header("content-type", "application/json")
-                        .body(body)
-                        .send()
-                        .await
-                        .expect("send");
-                    let bytes = resp.bytes().await.expect("body");
-                    let a: RawAnswer = serde_json::from_slice(&bytes).expect("decode");
-                    std::hint::black_box(a);
-                }
-                let took = start.elapsed();
-                record(1, iters, took);
-                took
-            }
+        b.to_async(&rt).iter(|| async {
+            let body = serde_json::to_vec(&IdParams { id: 1234 }).expect("params");
+            let resp = http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("send");
+            let bytes = resp.bytes().await.expect("body");
+            let a: RawAnswer = serde_json::from_slice(&bytes).expect("decode");
+            std::hint::black_box(a)
         })
     });
     g.bench_function("client_call", |b| {
-        b.to_async(&rt).iter_custom(|iters| {
-            let client = client.clone();
-            async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    let r = client
-                        .call::<DealGet>(&IdParams { id: 1234 })
-                        .await
-                        .expect("call");
-                    std::hint::black_box(r);
-                }
-                let took = start.elapsed();
-                record(0, iters, took);
-                took
-            }
+        b.to_async(&rt).iter(|| async {
+            let r = client
+                .call::<DealGet>(&IdParams { id: 1234 })
+                .await
+                .expect("call");
+            std::hint::black_box(r)
         })
     });
     g.finish();
@@ -260,19 +231,74 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 
+/// Alternates blocks of 50 raw calls and 50 client calls, 400 times, and gives the median of
+/// the per-block ratios: robust against other load on the machine, which shifts both sides of
+/// a pair alike.
+fn paired() {
+    let base = start_server();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = Client::builder()
+        .webhook(&format!("{base}/rest/1/{CODE}/"))
+        .no_rate_limit()
+        .build()
+        .expect("client");
+    let http = reqwest::Client::builder().build().expect("reqwest");
+    let url = format!("{base}/rest/1/{CODE}/crm.deal.get");
+    let n = 50;
+    let (raw, ours, ratios) = rt.block_on(async {
+        let (mut raw, mut ours, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..420 {
+            let start = Instant::now();
+            for _ in 0..n {
+                let body = serde_json::to_vec(&IdParams { id: 1234 }).expect("params");
+                let resp = http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("send");
+                let bytes = resp.bytes().await.expect("body");
+                let a: RawAnswer = serde_json::from_slice(&bytes).expect("decode");
+                std::hint::black_box(a);
+            }
+            let a = start.elapsed().as_secs_f64() / n as f64;
+            let start = Instant::now();
+            for _ in 0..n {
+                let r = client
+                    .call::<DealGet>(&IdParams { id: 1234 })
+                    .await
+                    .expect("call");
+                std::hint::black_box(r);
+            }
+            let b = start.elapsed().as_secs_f64() / n as f64;
+            if round >= 20 {
+                raw.push(a);
+                ours.push(b);
+                ratios.push(b / a);
+            }
+        }
+        (raw, ours, ratios)
+    });
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "paired: raw {:.1} µs, client {:.1} µs (medians); median ratio client/raw = {:.3} (target ≤ 1.10)",
+        median(raw) * 1e6,
+        median(ours) * 1e6,
+        median(ratios)
+    );
+}
+
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    if let Ok(m) = TOTALS.lock() {
-        if m[0].1 > 0 && m[1].1 > 0 {
-            let client = m[0].0 / m[0].1 as f64;
-            let raw = m[1].0 / m[1].1 as f64;
-            println!(
-                "client {:.1} µs, raw {:.1} µs per call: ratio client/raw = {:.3} (target ≤ 1.10)",
-                client * 1e6,
-                raw * 1e6,
-                client / raw
-            );
-        }
+    if std::env::args().any(|a| a == "--bench") {
+        paired();
     }
 }

@@ -192,9 +192,9 @@ impl Snapshot {
     }
 
     /// The JSON body, with `"auth"` spliced in for OAuth. `params` is a serialized JSON object.
-    pub fn body(&self, params: &[u8]) -> Vec<u8> {
+    pub fn body(&self, params: &bytes::Bytes) -> bytes::Bytes {
         let Some(token) = &self.access else {
-            return params.to_vec();
+            return params.clone();
         };
         let token = serde_json::to_string(token.expose()).unwrap_or_default();
         let mut out = Vec::with_capacity(params.len() + token.len() + 10);
@@ -205,7 +205,7 @@ impl Snapshot {
             out.push(b',');
         }
         out.extend_from_slice(inner);
-        out
+        out.into()
     }
 }
 
@@ -395,10 +395,7 @@ impl OAuthState {
             // Another call refreshed while this one waited.
             return Ok(());
         }
-        let span = tracing::info_span!("b24.oauth.refresh", method);
-        let _enter = span.enter();
-        tracing::info!("refreshing the OAuth access token");
-        drop(_enter);
+        tracing::info!(method, "refreshing the OAuth access token");
         let fail = |kind| Error::Auth {
             method: method.to_owned(),
             kind,
@@ -495,7 +492,10 @@ mod tests {
             s.url(RestVersion::V3, "tasks.task.get"),
             "https://x.bitrix24.com/rest/api/1/abc123/tasks.task.get"
         );
-        assert_eq!(s.body(b"{\"id\":1}"), b"{\"id\":1}");
+        assert_eq!(
+            &s.body(&bytes::Bytes::from_static(b"{\"id\":1}"))[..],
+            b"{\"id\":1}"
+        );
         assert!(Webhook::parse("https://x.bitrix24.com/rest/1/").is_err());
         assert!(Webhook::parse("x.bitrix24.com/rest/1/abc/").is_err());
         assert!(Webhook::parse("https://x.bitrix24.com/1/abc/").is_err());
@@ -516,11 +516,11 @@ mod tests {
             "https://x.bitrix24.com/rest/api/tasks.task.get"
         );
         assert_eq!(
-            String::from_utf8(s.body(b"{\"id\":1}")).unwrap(),
+            String::from_utf8(s.body(&bytes::Bytes::from_static(b"{\"id\":1}")).to_vec()).unwrap(),
             r#"{"auth":"acc\"ess","id":1}"#
         );
         assert_eq!(
-            String::from_utf8(s.body(b"{}")).unwrap(),
+            String::from_utf8(s.body(&bytes::Bytes::from_static(b"{}")).to_vec()).unwrap(),
             r#"{"auth":"acc\"ess"}"#
         );
         let o = OAuth::new(

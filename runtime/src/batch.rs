@@ -371,13 +371,13 @@ impl BatchResults {
                 next,
                 time,
                 status,
-            }) => Ok(Response {
-                result: response::decode(raw, &format!("result.result.{key}"), method, *status)?,
-                raw: raw.clone(),
-                time: time.clone(),
-                total: *total,
-                next: *next,
-            }),
+            }) => Ok(Response::from_raw(
+                response::decode(raw, &format!("result.result.{key}"), method, *status)?,
+                time.clone(),
+                *total,
+                *next,
+                raw.clone(),
+            )),
         }
     }
 
@@ -719,18 +719,20 @@ impl Client {
                 body,
                 &CallOptions::default(),
             );
-            let halt = batch.halt;
-            let answer = self
-                .execute(call, |status, env| {
-                    let raw = env.result.ok_or_else(|| Error::Decode {
+            let answer = match self.execute::<Box<RawValue>>(call).await {
+                Ok(a) => match a.env.result {
+                    Some(raw) => {
+                        parse_chunk(&sent, a.status, &raw, batch.halt).map(|o| (o, a.env.time))
+                    }
+                    None => Err(Error::Decode {
                         method: "batch".into(),
                         path: "result".into(),
                         message: "the answer has no `result`".into(),
-                        status,
-                    })?;
-                    Ok((parse_chunk(&sent, status, raw, halt)?, env.time))
-                })
-                .await;
+                        status: a.status,
+                    }),
+                },
+                Err(e) => Err(e),
+            };
             results.http_calls += 1;
             match answer {
                 Ok((outcomes, time)) => {

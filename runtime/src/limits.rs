@@ -5,6 +5,7 @@ use crate::response::Time;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -67,6 +68,8 @@ pub struct OperatingStats {
 #[derive(Debug, Default)]
 pub(crate) struct OperatingTracker {
     methods: Mutex<HashMap<String, OperatingStats>>,
+    /// Whether any method may be blocked (skips the lookup on every call otherwise).
+    any_blocked: AtomicBool,
 }
 
 pub(crate) fn unix_to_system(secs: f64) -> SystemTime {
@@ -113,11 +116,15 @@ impl OperatingTracker {
 
     /// Blocks `method` until `until`.
     pub fn block(&self, method: &str, until: SystemTime) {
+        self.any_blocked.store(true, Ordering::Release);
         self.with(|m| Self::entry(m, method).blocked_until = Some(until));
     }
 
     /// Until when `method` is blocked (clears a block that has passed).
     pub fn blocked_until(&self, method: &str) -> Option<SystemTime> {
+        if !self.any_blocked.load(Ordering::Acquire) {
+            return None;
+        }
         self.with(|m| {
             let s = m.get_mut(method)?;
             match s.blocked_until {

@@ -462,7 +462,15 @@ impl FastState {
         if let Some(&last) = ids.last() {
             self.last_id = last;
         }
-        let typed: M::Result = response::decode(&resp.raw, &path, self.method, 200)?;
+        let typed: M::Result = match resp.raw() {
+            Some(raw) => response::decode(raw, &path, self.method, 200)?,
+            None => serde_json::from_value(resp.result).map_err(|e| Error::Decode {
+                method: self.method.to_owned(),
+                path: path.clone(),
+                message: e.to_string(),
+                status: 200,
+            })?,
+        };
         Ok((rows(typed), full))
     }
 }

@@ -206,11 +206,11 @@ pub fn overview(file: &crate::source::PageFile) -> Option<PageResult> {
 
 /// Lines of the page itself that start with `>` (scope, who can execute…).
 fn quote_lines(page: &Page) -> Vec<&str> {
-    page.expanded
-        .lines
-        .iter()
-        .filter(|l| l.file == 0 && l.text.trim_start().starts_with('>'))
-        .map(|l| l.text.as_str())
+    let e = &page.expanded;
+    (0..e.len())
+        .filter(|i| e.lines[*i].file == 0)
+        .map(|i| e.line_text(i))
+        .filter(|t| t.trim_start().starts_with('>'))
         .collect()
 }
 

@@ -16,16 +16,16 @@ enum AuthConfig {
     OAuth(Box<OAuth>),
 }
 
-/// Builder for [`Client`]. Defaults: standard rate limit (burst 50, 2/s), 30 s timeout,
-/// [`RetryPolicy::default`], no automatic Idempotency-Key.
+/// Builder for [`Client`]. Defaults: standard rate limit (burst 50, 2/s), 30 s timeout per
+/// request (connecting included), [`RetryPolicy::default`], no automatic Idempotency-Key.
 pub struct ClientBuilder {
     auth: Option<Result<AuthConfig, String>>,
     rate_limit: Option<RateLimit>,
     retry: RetryPolicy,
     timeout: Duration,
-    connect_timeout: Duration,
+    connect_timeout: Option<Duration>,
     auto_idempotency: bool,
-    user_agent: String,
+    user_agent: Option<String>,
     http: Option<reqwest::Client>,
 }
 
@@ -36,9 +36,9 @@ impl Default for ClientBuilder {
             rate_limit: Some(RateLimit::STANDARD),
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: None,
             auto_idempotency: false,
-            user_agent: concat!("b24-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
+            user_agent: None,
             http: None,
         }
     }
@@ -80,8 +80,9 @@ impl ClientBuilder {
         self
     }
 
+    /// A separate limit for connecting (the per-request timeout covers connecting already).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -92,8 +93,9 @@ impl ClientBuilder {
         self
     }
 
+    /// A `User-Agent` header (none by default).
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.user_agent = ua.into();
+        self.user_agent = Some(ua.into());
         self
     }
 
@@ -125,11 +127,14 @@ impl ClientBuilder {
                 // reqwest is built without a bundled crypto provider: use ring unless the
                 // application installed one already (Err = one is installed, which is fine).
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                reqwest::Client::builder()
-                    .user_agent(self.user_agent)
-                    .connect_timeout(self.connect_timeout)
-                    .pool_idle_timeout(Duration::from_secs(60))
-                    .build()
+                let mut b = reqwest::Client::builder();
+                if let Some(ua) = self.user_agent {
+                    b = b.user_agent(ua);
+                }
+                if let Some(t) = self.connect_timeout {
+                    b = b.connect_timeout(t);
+                }
+                b.build()
                     .map_err(|e| BuildError(e.without_url().to_string()))?
             }
         };

@@ -5,11 +5,19 @@ use crate::auth::Snapshot;
 use crate::error::{ApiError, Error, SystemError};
 use crate::limits::unix_to_system;
 use crate::method::RestVersion;
-use crate::response::Envelope;
+use crate::response::{read_answer, Envelope, Unreadable};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::field::Empty;
 use tracing::Instrument;
+
+/// A successful answer.
+pub(crate) struct Answer<R> {
+    pub status: u16,
+    pub env: Envelope<R>,
+    pub body: bytes::Bytes,
+}
 
 /// At most this many `OPERATION_TIME_LIMIT` waits per call.
 const MAX_OPERATING_WAITS: u32 = 3;
@@ -19,12 +27,12 @@ fn valid_idempotency_key(key: &str) -> bool {
 }
 
 impl Client {
-    /// Runs `call` until it succeeds or fails for good; `decode` turns a successful envelope into
-    /// the caller's value (decode errors are never retried).
-    pub(crate) async fn execute<T, F>(&self, call: Call<'_>, decode: F) -> Result<T, Error>
-    where
-        F: FnOnce(u16, Envelope<'_>) -> Result<T, Error>,
-    {
+    /// Runs `call` until it succeeds or fails for good, decoding `result` as `R` (decode errors
+    /// are never retried).
+    pub(crate) async fn execute<R: DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<Answer<R>, Error> {
         if let Some(key) = &call.idempotency_key {
             if !valid_idempotency_key(key) {
                 return Err(Error::invalid(
@@ -44,7 +52,11 @@ impl Client {
             duration_ms = Empty,
         );
         let started = Instant::now();
-        let out = self.run(&call, decode).instrument(span.clone()).await;
+        // Boxed: the retry loop's state is a few KB, and it would otherwise be copied into every
+        // enclosing future.
+        let out = Box::pin(self.run(&call, &span))
+            .instrument(span.clone())
+            .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if let Err(e) = &out {
             span.in_scope(|| tracing::debug!(error = %e, "call failed"));
@@ -52,13 +64,13 @@ impl Client {
         out
     }
 
-    async fn run<T, F>(&self, call: &Call<'_>, decode: F) -> Result<T, Error>
-    where
-        F: FnOnce(u16, Envelope<'_>) -> Result<T, Error>,
-    {
+    async fn run<R: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        span: &tracing::Span,
+    ) -> Result<Answer<R>, Error> {
         let inner = &*self.inner;
         let policy = &inner.retry;
-        let span = tracing::Span::current();
         // A write is repeated only when the portal cannot run it twice.
         let safe =
             call.read_only || (call.version == RestVersion::V3 && call.idempotency_key.is_some());
@@ -113,12 +125,18 @@ impl Client {
             span.record("status", status);
             let ok_status = (200..300).contains(&status);
 
-            let env = match Envelope::parse(call.method, status, &body) {
+            let env = match read_answer::<R>(call.method, status, &body) {
                 Ok(env) => env,
-                Err(decode_err) => {
-                    if ok_status {
-                        return Err(decode_err);
-                    }
+                Err(Unreadable::BadResult(e)) if ok_status => return Err(e),
+                Err(Unreadable::NotJson(e)) if ok_status => {
+                    return Err(Error::Decode {
+                        method: call.method.to_owned(),
+                        path: format!("line {} column {}", e.line(), e.column()),
+                        message: e.to_string(),
+                        status,
+                    })
+                }
+                Err(_) => {
                     if status >= 500 && safe && retries < policy.max_retries {
                         let delay = policy.backoff(retries);
                         retries += 1;
@@ -146,7 +164,7 @@ impl Client {
                         status,
                     });
                 }
-                return decode(status, env);
+                return Ok(Answer { status, env, body });
             };
 
             match api.system() {
@@ -220,23 +238,29 @@ impl Client {
             .inner
             .http
             .post(cred.url(call.version, call.method))
-            .timeout(call.timeout)
             .header(CONTENT_TYPE, "application/json")
-            .header(ACCEPT, "application/json")
             .body(cred.body(&call.body));
+        if call.version == RestVersion::V3 {
+            // As REST 3's examples send it; REST 2 answers JSON regardless.
+            rb = rb.header(ACCEPT, "application/json");
+        }
         if let Some(key) = &call.idempotency_key {
             rb = rb.header("Idempotency-Key", key.as_str());
         }
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| Error::transport(call.method, e, call.timeout))?;
-        let status = resp.status().as_u16();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Error::transport(call.method, e, call.timeout))?;
-        Ok((status, body))
+        // One timer around request and body (cheaper than reqwest's per-request timeout).
+        let exchange = async {
+            let resp = rb.send().await?;
+            let status = resp.status().as_u16();
+            Ok::<_, reqwest::Error>((status, resp.bytes().await?))
+        };
+        match tokio::time::timeout(call.timeout, exchange).await {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(e)) => Err(Error::transport(call.method, e, call.timeout)),
+            Err(_) => Err(Error::Timeout {
+                method: call.method.to_owned(),
+                after: call.timeout,
+            }),
+        }
     }
 }
 

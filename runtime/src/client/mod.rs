@@ -84,7 +84,7 @@ pub(crate) struct Call<'a> {
     pub version: RestVersion,
     pub read_only: bool,
     /// The params as a serialized JSON object.
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
     pub idempotency_key: Option<String>,
     pub timeout: Duration,
 }
@@ -135,7 +135,7 @@ impl Client {
             method,
             version,
             read_only,
-            body,
+            body: body.into(),
             idempotency_key,
             timeout: opts.timeout.unwrap_or(self.inner.timeout),
         }
@@ -186,22 +186,21 @@ impl Client {
         opts: &CallOptions,
     ) -> Result<Response<T>, Error> {
         let call = self.call_spec(method, version, read_only, body, opts);
-        self.execute(call, |status, env| {
-            let raw = env.result.ok_or_else(|| Error::Decode {
-                method: method.to_owned(),
-                path: "result".into(),
-                message: "the answer has no `result`".into(),
-                status,
-            })?;
-            Ok(Response {
-                result: response::decode(raw, "result", method, status)?,
-                raw: raw.to_owned(),
-                time: env.time,
-                total: response::cursor(env.total),
-                next: response::cursor(env.next),
-            })
-        })
-        .await
+        let answer = self.execute::<T>(call).await?;
+        let env = answer.env;
+        let result = env.result.ok_or_else(|| Error::Decode {
+            method: method.to_owned(),
+            path: "result".into(),
+            message: "the answer has no `result`".into(),
+            status: answer.status,
+        })?;
+        Ok(Response::from_body(
+            result,
+            env.time,
+            response::cursor(env.total),
+            response::cursor(env.next),
+            answer.body,
+        ))
     }
 
     /// Operating time the portal reported for `method`.

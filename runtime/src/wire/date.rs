@@ -83,6 +83,9 @@ impl DateTime {
     /// Parses every accepted form.
     pub fn parse(s: &str) -> Result<Self, ParseDateError> {
         let t = s.trim();
+        if let Some(dt) = fast_iso(t.as_bytes()) {
+            return Ok(dt);
+        }
         if let Some(secs) = unix_seconds(t) {
             return DateTime::from_unix(secs).ok_or_else(|| ParseDateError::new("datetime", s));
         }
@@ -159,6 +162,45 @@ impl fmt::Display for DateTime {
     }
 }
 
+/// `YYYY-MM-DD[T ]HH:MM:SS` with nothing, `Z`, `±HH:MM` or `±HHMM` after it: the form almost
+/// every value on the wire has, parsed without chrono's format machinery. `None` hands the
+/// value to the general parser.
+fn fast_iso(b: &[u8]) -> Option<DateTime> {
+    fn num(b: &[u8]) -> Option<u32> {
+        b.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    }
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+    let time = NaiveTime::from_hms_opt(num(&b[11..13])?, num(&b[14..16])?, num(&b[17..19])?)?;
+    let offset = match &b[19..] {
+        [] => None,
+        [b'Z'] | [b'z'] => Some(FixedOffset::east_opt(0)?),
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
+            let secs = (num(&[*h1, *h2])? * 60 + num(&[*m1, *m2])?) as i32 * 60;
+            Some(FixedOffset::east_opt(if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            })?)
+        }
+        _ => return None,
+    };
+    Some(DateTime {
+        local: date.and_time(time),
+        offset,
+    })
+}
+
 fn off_fmt(off: FixedOffset) -> String {
     let secs = off.local_minus_utc();
     let sign = if secs < 0 { '-' } else { '+' };
@@ -212,6 +254,16 @@ impl fmt::Display for Date {
 }
 
 fn parse_date_only(t: &str) -> Option<NaiveDate> {
+    let b = t.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let n = |r: std::ops::Range<usize>| t.get(r)?.parse::<u32>().ok();
+        if let Some(d) = NaiveDate::from_ymd_opt(n(0..4)? as i32, n(5..7)?, n(8..10)?) {
+            return Some(d);
+        }
+    }
+    if b.len() > 10 {
+        return None;
+    }
     ["%Y-%m-%d", "%d.%m.%Y"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
@@ -348,6 +400,47 @@ mod tests {
         assert_eq!(
             v.to_chrono().unwrap().timestamp(),
             dt("2024-05-01T07:00:00Z").to_chrono().unwrap().timestamp()
+        );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_chrono() {
+        for s in [
+            "2024-05-01T10:00:00+03:00",
+            "2024-05-01T10:00:00-05:30",
+            "2024-05-01T10:00:00+0300",
+            "2024-05-01T10:00:00Z",
+            "2024-05-01 10:00:00",
+            "2024-12-31T23:59:59+14:00",
+        ] {
+            let fast = fast_iso(s.as_bytes()).unwrap();
+            let slow = chrono::DateTime::parse_from_rfc3339(s)
+                .map(DateTime::from)
+                .or_else(|_| {
+                    chrono::DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%z").map(DateTime::from)
+                })
+                .or_else(|_| {
+                    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").map(DateTime::from)
+                })
+                .unwrap();
+            assert_eq!(fast, slow, "{s}");
+        }
+        for bad in [
+            "2024-02-30T10:00:00+03:00",
+            "2024-05-01T25:00:00",
+            "2024-05-01T10:00:00+03",
+            "2024-05-01T10:00:00.5Z",
+            "2024-05-01X10:00:00",
+            "２０24-05-01T10:00:00",
+        ] {
+            assert!(fast_iso(bad.as_bytes()).is_none(), "{bad}");
+        }
+        assert!(DateTime::parse("2024-02-30T10:00:00+03:00").is_err());
+        assert_eq!(
+            DateTime::parse("2024-05-01T10:00:00.5Z")
+                .unwrap()
+                .to_string(),
+            "2024-05-01T10:00:00.500+00:00"
         );
     }
 

@@ -74,7 +74,6 @@ async fn query_limit_backoff_stops_at_the_budget() {
         })
         .build()
         .unwrap();
-    let started = Instant::now();
     let err = client
         .call::<DealGet>(&IdParams { id: 1 })
         .await
@@ -82,15 +81,15 @@ async fn query_limit_backoff_stops_at_the_budget() {
     assert_eq!(err.code(), Some("QUERY_LIMIT_EXCEEDED"));
     assert!(err.is_retryable());
     let n = count(&server, &hook_path("crm.deal.get")).await;
-    // Backoffs of 20–40, 40–80, 80–160, 160–320 ms fit 300 ms two to four times.
-    assert!((3..=5).contains(&n), "{n} requests");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Backoffs of 20–40, 40–80, 80–160, 160–320 ms: three or four fit in 300 ms.
+    assert!((4..=5).contains(&n), "{n} requests");
 }
 
 #[tokio::test]
 async fn operation_time_limit_waits_until_reset() {
     let server = MockServer::start().await;
-    let reset_at = unix_now().floor() + 2.0;
+    // 2 to 3 s ahead: room for the other call to finish before it, even on a busy machine.
+    let reset_at = unix_now().floor() + 3.0;
     Mock::given(path(hook_path("crm.deal.list")))
         .respond_with(ResponseTemplate::new(429).set_body_json(json!({
             "error": "OPERATION_TIME_LIMIT",

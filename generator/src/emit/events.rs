@@ -1,0 +1,127 @@
+//! The events crate: a payload struct per event and one enum of all events.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::docs;
+use super::items::{self, ident, ItemCtx};
+use super::method::{link_base, official_link};
+use crate::ir::{Event, Lang};
+use crate::rust::plan::EventPlan;
+
+fn headline(e: &Event, lang: Lang) -> String {
+    match e
+        .title
+        .prefer(lang)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(t) => format!("{}: {}", docs::code(&e.name), docs::first_paragraph(t)),
+        None => docs::code(&e.name),
+    }
+}
+
+/// One event's module: docs and the payload types.
+pub fn event_module(ep: &EventPlan<'_>, lang: Lang, core: &Ident) -> TokenStream {
+    let e = ep.ir;
+    let base = link_base(&e.sources, lang);
+    let mut doc = vec![headline(e, lang)];
+    if let Some(s) = docs::text(&e.summary, base) {
+        doc.push(s);
+    }
+    let mut facts = Vec::new();
+    if !e.scopes.is_empty() {
+        let s: Vec<String> = e.scopes.iter().map(|s| docs::code(s)).collect();
+        facts.push(format!("- Scope: {}", s.join(", ")));
+    }
+    if e.deprecated {
+        facts.push("- **Deprecated** in the Bitrix24 docs.".to_owned());
+    }
+    if !facts.is_empty() {
+        doc.push(facts.join("\n"));
+    }
+    if let Some(l) = official_link(&e.sources, lang) {
+        doc.push(l);
+    }
+    let doc = docs::inner_doc_attrs(&doc.join("\n\n"));
+    let types = items::types(&ep.types, ItemCtx { core, base });
+    quote! {
+        #doc
+        #types
+    }
+}
+
+/// The events crate root: module declarations and the `Event` enum.
+pub fn events_lib(events: &[EventPlan<'_>], lang: Lang, lints: &TokenStream) -> TokenStream {
+    let n = events.len();
+    let crate_doc = docs::inner_doc_attrs(&format!(
+        "Payloads of the {n} documented Bitrix24 events, and [`Event`], one enum of them all for \
+         webhook handlers.\n\nEach event has a module with its `Payload` (what the handler \
+         receives: `event`, `data`, `ts`, `auth`…). Payload structs decode leniently and ignore \
+         keys they do not know."
+    ));
+    let mods = events.iter().map(|e| {
+        let m = ident(&e.module);
+        quote!(pub mod #m;)
+    });
+    let variants = events.iter().map(|e| {
+        let v = ident(&e.variant);
+        let m = ident(&e.module);
+        let d = docs::doc_attrs(&headline(e.ir, lang));
+        quote!(#d #v(#m::Payload),)
+    });
+    let arms = events.iter().filter_map(|e| {
+        let upper = e.match_name.as_ref()?;
+        let v = ident(&e.variant);
+        Some(quote!(#upper => Self::#v(::serde_json::from_value(payload)?),))
+    });
+    let names = events.iter().map(|e| {
+        let v = ident(&e.variant);
+        let name = &e.ir.name;
+        quote!(Self::#v(_) => #name,)
+    });
+    quote! {
+        #crate_doc
+        #lints
+        #(#mods)*
+
+        /// Every documented event; `Unknown` keeps any other.
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// An event the docs do not describe, with its raw payload.
+            Unknown { name: String, payload: ::serde_json::Value },
+        }
+
+        impl Event {
+            /// Decodes a handler payload (`{"event": …, "data": …, "ts": …, "auth": …}`),
+            /// choosing the variant by its `event` key.
+            pub fn from_payload(payload: ::serde_json::Value) -> Result<Self, ::serde_json::Error> {
+                let name = payload
+                    .get("event")
+                    .and_then(::serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                Self::from_parts(&name, payload)
+            }
+
+            /// Decodes `payload` as the event `name` (matched case-insensitively: the portal
+            /// sends names upper-cased).
+            pub fn from_parts(name: &str, payload: ::serde_json::Value) -> Result<Self, ::serde_json::Error> {
+                Ok(match name.to_ascii_uppercase().as_str() {
+                    #(#arms)*
+                    _ => Self::Unknown { name: name.to_owned(), payload },
+                })
+            }
+
+            /// The event's name as the docs write it.
+            pub fn name(&self) -> &str {
+                match self {
+                    #(#names)*
+                    Self::Unknown { name, .. } => name,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Emission: the [`Plan`] → the files of the generated client.
+//!
+//! Each file is built as a token tree with `quote!`, parsed into a `syn::File` and printed with
+//! prettyplease (no rustfmt needed), behind a DO NOT EDIT header naming the command. Files are
+//! rendered in parallel and collected into an ordered [`Output`], so the result is the same bytes
+//! on every run.
+//!
+//! Layout of the output directory:
+//!
+//! ```text
+//! Cargo.toml, src/lib.rs          facade crate `<name>`: a feature per scope, `events`, `full`
+//! core/                           `<name>-core`: shared helpers and macros
+//! events/                         `<name>-events`: a module per event + the `Event` enum
+//! scopes/<scope>/                 `<name>-<scope>`: a module per method-name segment
+//! ```
+
+pub mod core_template;
+pub mod crates;
+pub mod docs;
+pub mod events;
+pub mod items;
+pub mod method;
+pub mod output;
+pub mod run;
+
+use proc_macro2::TokenStream;
+use rayon::prelude::*;
+
+pub use output::{Output, WriteStats, MARKER};
+
+use crate::rust::plan::{EventPlan, ModPlan, Plan, ScopePlan};
+
+/// How to emit.
+#[derive(Debug, Clone)]
+pub struct EmitOptions {
+    /// The command line named in every file's header.
+    pub command: String,
+    /// Path of the `b24-runtime` crate relative to the output directory (or absolute).
+    pub runtime_path: String,
+    /// Give the facade a `[workspace]` table of its own (for output outside our workspace).
+    pub workspace: bool,
+}
+
+/// A failure to print generated code: always a generator bug, reported with the file it hit.
+#[derive(Debug, thiserror::Error)]
+#[error("generated code for {path} does not parse: {source}")]
+pub struct EmitError {
+    pub path: String,
+    #[source]
+    pub source: syn::Error,
+}
+
+/// One file to render.
+enum Job<'p, 'a> {
+    FacadeLib,
+    CoreLib,
+    EventsLib,
+    Event(&'p EventPlan<'a>),
+    Module {
+        scope: &'p ScopePlan<'a>,
+        node: &'p ModPlan<'a>,
+        root: bool,
+    },
+}
+
+/// CPU time spent per step of rendering, summed over threads (for `--timings`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmitProfile {
+    /// Building token trees with `quote!`.
+    pub tokens: f64,
+    /// `syn::parse2` into a `syn::File`.
+    pub parse: f64,
+    /// `prettyplease::unparse`.
+    pub print: f64,
+}
+
+/// Renders every file of the plan.
+pub fn emit(plan: &Plan<'_>, opts: &EmitOptions) -> Result<Output, EmitError> {
+    emit_profiled(plan, opts).map(|(o, _)| o)
+}
+
+/// [`emit`], also returning where the time went.
+pub fn emit_profiled(
+    plan: &Plan<'_>,
+    opts: &EmitOptions,
+) -> Result<(Output, EmitProfile), EmitError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Instant;
+    let (t_tokens, t_parse, t_print) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let add = |a: &AtomicU64, since: Instant| {
+        a.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    };
+    let rs_header = format!(
+        "// {MARKER} (`{}`). Edit the generator or the docs instead.\n",
+        opts.command
+    );
+    let toml_header = format!(
+        "# {MARKER} (`{}`). Edit the generator or the docs instead.\n",
+        opts.command
+    );
+    let mut out = Output::default();
+
+    out.insert(
+        "Cargo.toml",
+        crates::facade_manifest(&toml_header, plan, opts),
+    );
+    out.insert(
+        format!("{}/Cargo.toml", plan.core.dir),
+        crates::core_manifest(&toml_header, plan, opts),
+    );
+    out.insert(
+        format!("{}/Cargo.toml", plan.events_crate.dir),
+        crates::events_manifest(&toml_header, plan, opts),
+    );
+    for s in &plan.scopes {
+        out.insert(
+            format!("{}/Cargo.toml", s.names.dir),
+            crates::scope_manifest(&toml_header, plan, s, opts),
+        );
+    }
+
+    let mut jobs: Vec<(String, Job<'_, '_>)> = vec![
+        ("src/lib.rs".to_owned(), Job::FacadeLib),
+        (format!("{}/src/lib.rs", plan.core.dir), Job::CoreLib),
+        (
+            format!("{}/src/lib.rs", plan.events_crate.dir),
+            Job::EventsLib,
+        ),
+    ];
+    for e in &plan.events {
+        jobs.push((
+            format!(
+                "{}/src/{}.rs",
+                plan.events_crate.dir,
+                crate::rust::naming::unraw(&e.module)
+            ),
+            Job::Event(e),
+        ));
+    }
+    for s in &plan.scopes {
+        collect_modules(s, &s.root, &format!("{}/src", s.names.dir), true, &mut jobs);
+    }
+
+    let rendered: Vec<Result<(String, String), EmitError>> = jobs
+        .into_par_iter()
+        .map(|(path, job)| {
+            let err = |source| EmitError {
+                path: path.clone(),
+                source,
+            };
+            let start = Instant::now();
+            docs::begin_file();
+            let tokens = render(plan, &job).map_err(err)?;
+            // The workspace's `cargo fmt` must leave generated files as prettyplease wrote them.
+            let tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)] #tokens);
+            add(&t_tokens, start);
+            let start = Instant::now();
+            let file: syn::File = syn::parse2(tokens).map_err(err)?;
+            add(&t_parse, start);
+            let start = Instant::now();
+            let text = format!(
+                "{rs_header}\n{}",
+                docs::expand_docs(&prettyplease::unparse(&file))
+            );
+            add(&t_print, start);
+            Ok((path, text))
+        })
+        .collect();
+    for r in rendered {
+        let (path, text) = r?;
+        out.insert(path, text);
+    }
+    let secs = |a: &AtomicU64| a.load(Ordering::Relaxed) as f64 / 1e9;
+    let profile = EmitProfile {
+        tokens: secs(&t_tokens),
+        parse: secs(&t_parse),
+        print: secs(&t_print),
+    };
+    Ok((out, profile))
+}
+
+fn collect_modules<'p, 'a>(
+    scope: &'p ScopePlan<'a>,
+    node: &'p ModPlan<'a>,
+    dir_or_file: &str,
+    root: bool,
+    jobs: &mut Vec<(String, Job<'p, 'a>)>,
+) {
+    // The root is `src/lib.rs`; a module `a` is `src/a.rs` with children in `src/a/`.
+    let (file, child_dir) = if root {
+        (format!("{dir_or_file}/lib.rs"), dir_or_file.to_owned())
+    } else {
+        (format!("{dir_or_file}.rs"), dir_or_file.to_owned())
+    };
+    jobs.push((file, Job::Module { scope, node, root }));
+    for c in &node.children {
+        let p = format!("{child_dir}/{}", crate::rust::naming::unraw(&c.ident));
+        collect_modules(scope, c, &p, false, jobs);
+    }
+}
+
+fn render(plan: &Plan<'_>, job: &Job<'_, '_>) -> Result<TokenStream, syn::Error> {
+    let lang = plan.options.lang;
+    let core = items::ident(&plan.core.lib);
+    Ok(match job {
+        Job::FacadeLib => crates::facade_lib(plan),
+        Job::CoreLib => crates::core_lib(plan)?,
+        Job::EventsLib => events::events_lib(&plan.events, lang, &crates::lints()),
+        Job::Event(e) => events::event_module(e, lang, &core),
+        Job::Module { scope, node, root } => crates::module_file(plan, scope, node, *root),
+    })
+}
+
+/// Plans and emits in one go; also returns the plan's counts.
+pub fn generate(
+    ir: &crate::ir::Ir,
+    plan_options: &crate::rust::PlanOptions,
+    opts: &EmitOptions,
+) -> Result<(Output, crate::rust::Stats), EmitError> {
+    let plan = crate::rust::plan(ir, plan_options);
+    let out = emit(&plan, opts)?;
+    Ok((out, plan.stats))
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Benchmark of the emitter on the whole reference (EN + RU). Prints:
+#   1. generation time of `b24gen generate` over both languages (best and median of 5 runs;
+#      targets: <= 1.5 s), with the phases of the last run;
+#   2. `cargo check --all-features` of the generated crate, beyond its dependencies (<= 60 s);
+#   3. `cargo check --features im` alone, beyond dependencies (<= 10 s);
+#   4. for reference: the dependencies' own check time and `--features crm` alone.
+# "Beyond dependencies": the runtime, serde, serde_json… are checked first; then only the
+# generated packages are cleaned and checked again, so the figure is the generated code's cost.
+# Usage: scripts/bench-generate.sh [--timings]   (--timings also writes cargo's HTML report)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DOCS="${B24_DOCS:-../shared/b24-docs}"
+if [ ! -d "$DOCS/en" ] || [ ! -d "$DOCS/ru" ]; then
+  echo "skipped: the docs corpus is not at $DOCS (set B24_DOCS)" >&2
+  exit 0
+fi
+TIMINGS=""
+[ "${1:-}" = "--timings" ] && TIMINGS="--timings"
+
+OUT=target/bench-gen/bitrix24
+export CARGO_TARGET_DIR="$PWD/target/bench-gen/target"
+unset RUSTFLAGS
+
+cargo build --release -q -p b24gen
+BIN=target/release/b24gen
+
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc; }
+
+echo "== generation (EN + RU), 5 runs"
+times=()
+for i in 1 2 3 4 5; do
+  rm -rf "$OUT"
+  t0=$(now)
+  "$BIN" generate --docs "$DOCS/en" --docs "$DOCS/ru" --out "$OUT" --workspace --timings 2> target/bench-gen/last-run.txt
+  times+=("$(elapsed "$t0")")
+done
+sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+best=$(echo "$sorted" | head -1)
+median=$(echo "$sorted" | sed -n 3p)
+printf 'generate: best %.2f s, median %.2f s (target <= 1.5 s)\n' "$best" "$median"
+sed 's/^/  /' target/bench-gen/last-run.txt
+cp Cargo.lock "$OUT/Cargo.lock"
+
+packages=()
+for toml in "$OUT/Cargo.toml" "$OUT"/core/Cargo.toml "$OUT"/events/Cargo.toml "$OUT"/scopes/*/Cargo.toml; do
+  packages+=(-p "$(sed -n 's/^name = "\(.*\)"$/\1/p' "$toml" | head -1)")
+done
+clean_generated() { (cd "$OUT" && cargo clean -q --offline "${packages[@]}" 2>/dev/null || true); }
+
+echo "== cargo check of the dependencies"
+t0=$(now)
+(cd "$OUT" && cargo check -q --offline -p b24-runtime)
+printf 'deps (b24-runtime and below): %.1f s\n' "$(elapsed "$t0")"
+
+clean_generated
+t0=$(now)
+(cd "$OUT" && cargo check -q --offline --all-features $TIMINGS)
+printf 'cargo check --all-features, beyond deps: %.1f s (target <= 60 s)\n' "$(elapsed "$t0")"
+
+for f in im crm; do
+  clean_generated
+  t0=$(now)
+  (cd "$OUT" && cargo check -q --offline --no-default-features --features "$f")
+  printf 'cargo check --features %s alone, beyond deps: %.1f s%s\n' "$f" "$(elapsed "$t0")" \
+    "$([ "$f" = im ] && echo ' (target <= 10 s)')"
+done
+[ -n "$TIMINGS" ] && echo "cargo timings report: $OUT/target/cargo-timings/ or $CARGO_TARGET_DIR/cargo-timings/"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
