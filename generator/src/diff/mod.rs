@@ -78,6 +78,7 @@
 //! `error_removed {http_status?}`, `error_status_changed {old, new}`.
 //! `changes` is sorted by scope, item kind, item, area, path, tag order; the
 //! output of the same inputs is byte-identical.
+mod changelog;
 pub mod classify;
 mod cli;
 mod compare;
@@ -85,6 +86,7 @@ mod input;
 mod model;
 mod render;
 
+pub use changelog::{write_changelog, ChangelogError, UNRELEASED};
 pub use cli::{compare_sides, run, DiffArgs, DiffCliError};
 pub use compare::{diff, type_label, ALL_METHODS, NO_SCOPE};
 pub use input::{load_side, LoadError};
