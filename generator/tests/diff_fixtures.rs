@@ -130,9 +130,9 @@ const CASES: &[Expected] = &[
             Errors,
             "ERROR_WEBHOOK_DISABLED",
             "error_added",
-            Minor,
+            Patch,
         )],
-        Minor,
+        Patch,
     ),
     (
         "event-added",
@@ -163,15 +163,15 @@ const CASES: &[Expected] = &[
     (
         "method-alias-added",
         &[
-            (ADD, Item, "", "alias_added", Minor),
+            (ADD, Item, "", "alias_added", Patch),
             (ADD, Item, "", "doc_changed", Patch),
         ],
-        Minor,
+        Patch,
     ),
     (
         "result-paginated",
-        &[(ADD, Item, "", "paginated_changed", Major)],
-        Major,
+        &[(ADD, Item, "", "paginated_changed", Minor)],
+        Minor,
     ),
     (
         "param-default-changed",
