@@ -83,7 +83,7 @@ fn mirrors_the_planner_on_the_fixtures() {
     dirs.sort();
     let mut total = 0;
     for d in dirs {
-        let (n, bad) = check(&b24gen::read_docs(&[d.clone()]));
+        let (n, bad) = check(&b24gen::read_docs(std::slice::from_ref(&d)));
         assert!(bad.is_empty(), "{}: {bad:#?}", d.display());
         total += n;
     }
