@@ -450,9 +450,25 @@ impl Differ {
         } else {
             Side::Received
         };
-        let rust_old = rust_api::rust_type(o, fields.map(|f| f.0), side);
-        let rust_new = rust_api::rust_type(n, fields.map(|f| f.1), side);
-        if !same_shape(o, n) || rust_old != rust_new {
+        // Equal shapes of scalars map to equal Rust types; containers, enums
+        // and refs may not (placeholder-only objects, value sets, ref names).
+        let shaped = same_shape(o, n);
+        let may_differ = !shaped
+            || matches!(
+                o.kind,
+                Kind::Object { .. }
+                    | Kind::Array { .. }
+                    | Kind::Enum
+                    | Kind::Ref { .. }
+                    | Kind::Union { .. }
+            );
+        let rust = may_differ.then(|| {
+            (
+                rust_api::rust_type(o, fields.map(|f| f.0), side),
+                rust_api::rust_type(n, fields.map(|f| f.1), side),
+            )
+        });
+        if let Some((rust_old, rust_new)) = rust.filter(|(a, b)| !shaped || a != b) {
             let (old, new) = (type_label(o), type_label(n));
             let change = ChangeKind::TypeChanged {
                 old,
@@ -490,6 +506,9 @@ impl Differ {
     }
 
     fn values(&mut self, cx: &Ctx, area: Area, path: &str, o: &Field, n: &Field) {
+        if o.values.is_empty() && n.values.is_empty() {
+            return;
+        }
         let side = if area == Area::Params {
             Side::Params
         } else {
