@@ -16,6 +16,15 @@
 //!
 //! Names always compile: keywords become raw identifiers (`r#type`), names starting with a digit get a prefix, names that clash after case conversion get `_2`, `_3`…, Cyrillic is transliterated. Placeholder keys the docs give only as a pattern (`UF_CRM_...`, `<field_code>`) are not fields: params that have them take any key through `extra`.
 //!
+//! # Calling
+//!
+//! ```text
+//! use bitrix24::im::dialog::read;
+//! let response = client.call::<read::ImDialogRead>(&read::Params::new("chat29", 12)).await?;
+//! // response: runtime::Response<read::Output> — the typed result, the raw `result` JSON,
+//! // `total`/`next` for lists, the `time` block; errors carry read::Error.
+//! ```
+//!
 //! # Decoding
 //!
 //! Results decode leniently: every field is optional; numbers sent as strings, `"Y"`/`"N"`, `""`, `[]` and `false` for empty values are handled by [`runtime::wire`]. Keys a result struct does not know are ignored rather than kept in the struct (a catch-all map costs compile time on thousands of structs): the runtime's typed call returns the raw `result` JSON next to the typed one, so nothing is lost. Objects the docs leave unstructured are `serde_json::Value` (params: `wire::Object`); this build has 3 of them.

@@ -7,8 +7,8 @@ mod common;
 use b24gen::emit::run::{run, GenerateArgs};
 use b24gen::ir::Lang;
 use common::{
-    cargo_check, corpus, count_emitted, emit_ir, fixture_ir, target_dir, workspace,
-    write_standalone,
+    cargo_check, cargo_run_example, corpus, count_emitted, emit_ir, fixture_ir, target_dir,
+    workspace, write_standalone,
 };
 
 #[test]
@@ -24,6 +24,28 @@ fn fixture_crate_checks_without_warnings() {
     write_standalone(&out, &dir);
     cargo_check(&dir, &["--all-features"]);
     cargo_check(&dir, &["--no-default-features", "--features", "crm"]);
+}
+
+#[test]
+fn fixture_crate_behaves_on_the_wire() {
+    // A separate directory: the example is not a generated file.
+    let dir = target_dir().join("emit-tests/fixture-usage");
+    let runtime = workspace().join("runtime");
+    let (out, _) = emit_ir(
+        &fixture_ir(),
+        "b24gen generate (test)",
+        &runtime.to_string_lossy(),
+        true,
+    );
+    write_standalone(&out, &dir);
+    std::fs::create_dir_all(dir.join("examples")).unwrap();
+    std::fs::copy(
+        workspace().join("generator/tests/fixtures/usage/main.rs"),
+        dir.join("examples/usage.rs"),
+    )
+    .unwrap();
+    let stdout = cargo_run_example(&dir, "usage", &["--all-features"]);
+    assert!(stdout.contains("usage ok"), "{stdout}");
 }
 
 #[test]

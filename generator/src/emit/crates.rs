@@ -172,7 +172,7 @@ pub fn facade_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> Str
         t.push_str(&format!("{f} = [\"dep:{}\"]\n", names.package));
     }
     t.push_str(&format!(
-        "\n[dependencies]\nb24-runtime = {{ path = {} }}\n{} = {{ path = {} }}\n",
+        "\n[dependencies]\nb24-runtime = {{ path = {} }}\n{} = {{ path = {} }}\nserde_json = \"1\"\n",
         toml_str(&runtime_path(opts, 0)),
         plan.core.package,
         toml_str(&plan.core.dir)
@@ -228,6 +228,13 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
          digit get a prefix, names that clash after case conversion get `_2`, `_3`…, Cyrillic is \
          transliterated. Placeholder keys the docs give only as a pattern (`UF_CRM_...`, \
          `<field_code>`) are not fields: params that have them take any key through `extra`.\n\n\
+         # Calling\n\n\
+         ```text\n\
+         use {name}::im::dialog::read;\n\
+         let response = client.call::<read::ImDialogRead>(&read::Params::new(\"chat29\", 12)).await?;\n\
+         // response: runtime::Response<read::Output> — the typed result, the raw `result` JSON,\n\
+         // `total`/`next` for lists, the `time` block; errors carry read::Error.\n\
+         ```\n\n\
          # Decoding\n\n\
          Results decode leniently: every field is optional; numbers sent as strings, `\"Y\"`/`\"N\"`, \
          `\"\"`, `[]` and `false` for empty values are handled by [`runtime::wire`]. Keys a result \

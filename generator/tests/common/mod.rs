@@ -102,6 +102,29 @@ pub fn cargo_check(dir: &Path, args: &[&str]) {
     );
 }
 
+/// Runs `cargo run --example NAME` in `dir` with warnings denied; panics with the output on
+/// failure, returns stdout.
+pub fn cargo_run_example(dir: &Path, example: &str, args: &[&str]) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(dir)
+        .args(["run", "--offline", "--quiet", "--example", example])
+        .args(args)
+        .env("RUSTFLAGS", "-D warnings")
+        .env("CARGO_TARGET_DIR", target_dir().join("emit-tests/target"))
+        .env_remove("CARGO_BUILD_TARGET_DIR")
+        .output()
+        .expect("run cargo");
+    assert!(
+        output.status.success(),
+        "cargo run --example {example} in {} failed:\n{}\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// Counts the emitted method impls and `Event` variants in an output.
 pub fn count_emitted(out: &Output) -> (usize, usize) {
     let methods = out
