@@ -55,6 +55,14 @@ enum Command {
         /// Print how long each phase took.
         #[arg(long)]
         timings: bool,
+        /// The docs the crate was last generated from (doc folders, or one IR
+        /// file from `b24gen ir`): put what changed since, with the semver
+        /// bump, as the newest entry of `<out>/CHANGELOG.md`.
+        #[arg(long, num_args = 1.., value_name = "DIR|IR.json")]
+        changelog_from: Vec<PathBuf>,
+        /// Heading of that entry (default: `Unreleased`).
+        #[arg(long, value_name = "VERSION", requires = "changelog_from")]
+        changelog_version: Option<String>,
     },
     /// What changed between two versions of the docs, and the semver bump
     /// it means for the generated crate.
@@ -121,8 +129,16 @@ fn run(cmd: Command) -> Result<(), String> {
             runtime_path,
             workspace,
             timings,
+            changelog_from,
+            changelog_version,
         } => {
             use b24gen::emit::run::{run, GenerateArgs};
+            // What the crate is generated from, for `--changelog-from`.
+            let new_side = match &ir {
+                Some(file) => vec![file.clone()],
+                None => docs.docs.clone(),
+            };
+            let out_dir = out.clone();
             let lang = match doc_lang {
                 DocLang::En => b24gen::ir::Lang::En,
                 DocLang::Ru => b24gen::ir::Lang::Ru,
@@ -152,6 +168,23 @@ fn run(cmd: Command) -> Result<(), String> {
                 r.write.unchanged,
                 r.write.removed
             );
+            if !changelog_from.is_empty() {
+                let version = changelog_version
+                    .as_deref()
+                    .unwrap_or(b24gen::diff::UNRELEASED);
+                let c = b24gen::diff::write_changelog(
+                    &out_dir,
+                    &changelog_from,
+                    &new_side,
+                    version,
+                    b24gen::read_docs,
+                )
+                .map_err(|e| e.to_string())?;
+                eprintln!(
+                    "CHANGELOG.md: {version}: {} breaking, {} additive, {} documentation changes: {} bump",
+                    c.counts.major, c.counts.minor, c.counts.patch, c.bump
+                );
+            }
             Ok(())
         }
         Command::Diff(args) => {

@@ -27,6 +27,10 @@ pub struct Report {
     pub examples_cleaned: u64,
     pub examples_failed: u64,
     pub en_ru_disagreements: u64,
+    /// Objects the docs leave unstructured (emitted as untyped JSON).
+    pub unstructured_objects: u64,
+    /// Other values the emitted client keeps as untyped JSON.
+    pub untyped_values: u64,
     pub diagnostics: BTreeMap<Severity, u64>,
     /// The most frequent diagnostics (message with names blanked, count).
     pub top_diagnostics: Vec<(String, u64)>,
@@ -106,6 +110,7 @@ impl Report {
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         top.truncate(15);
         let s = &r.stats;
+        let emitted = crate::rust::stats(ir);
         Report {
             pages,
             methods: ir.methods.len() as u64,
@@ -131,6 +136,8 @@ impl Report {
             examples_cleaned: s.examples_cleaned,
             examples_failed: s.examples_failed,
             en_ru_disagreements: disagreements,
+            unstructured_objects: emitted.unstructured_objects as u64,
+            untyped_values: emitted.untyped_values as u64,
             diagnostics,
             top_diagnostics: top,
             docs_mistakes: Vec::new(),
@@ -199,6 +206,11 @@ impl Report {
             self.examples_parsed, self.examples_cleaned, self.examples_failed
         );
         let _ = writeln!(o, "EN/RU disagreements: {}", self.en_ru_disagreements);
+        let _ = writeln!(
+            o,
+            "emitted as untyped JSON: {} unstructured objects, {} other values",
+            self.unstructured_objects, self.untyped_values
+        );
         let sev: Vec<String> = self
             .diagnostics
             .iter()

@@ -193,7 +193,8 @@ fn required_param_added_is_major_optional_is_minor() {
         ch.change,
         ChangeKind::FieldAdded {
             required: true,
-            ty: "string".into()
+            ty: "string".into(),
+            placeholder: false,
         }
     );
     assert_eq!(c.bump, Bump::Major);
@@ -221,11 +222,28 @@ fn param_removed_is_major() {
 
 #[test]
 fn nested_param_changes_have_dotted_paths() {
-    let c = diff_method(|m| {
-        m.params[1].ty.kind = Kind::Object {
-            fields: vec![field("TITLE", Kind::String, true, "Title.")],
-        };
-    });
+    let old = ir(vec![method("crm.deal.add")], vec![]);
+    let mut old_fields = old.clone();
+    old_fields.methods[0].params[1].ty.kind = Kind::Object {
+        fields: vec![field("STAGE", Kind::String, false, "Stage.")],
+    };
+    let mut new = old_fields.clone();
+    if let Kind::Object { fields } = &mut new.methods[0].params[1].ty.kind {
+        fields.push(field("TITLE", Kind::String, true, "Title."));
+    }
+    // An object without documented keys is `wire::Object`, with them a struct.
+    let c = diff(&old, &old_fields);
+    assert_eq!(
+        only(&c).change,
+        ChangeKind::TypeChanged {
+            old: "object".into(),
+            new: "object".into(),
+            rust_old: "wire::Object".into(),
+            rust_new: "struct".into(),
+        }
+    );
+    assert_eq!(c.bump, Bump::Major);
+    let c = diff(&old_fields, &new);
     let ch = only(&c);
     assert_eq!(ch.path, "fields.TITLE");
     assert_eq!(
@@ -237,12 +255,29 @@ fn nested_param_changes_have_dotted_paths() {
 
 #[test]
 fn rename_needs_one_out_one_in_same_type_same_description() {
-    // Clear: `id` → `ID`, same type and text.
-    let c = diff_method(|m| m.params[0].name = "ID".into());
+    // Clear: `id` → `deal_id`, same type and text.
+    let c = diff_method(|m| m.params[0].name = "deal_id".into());
     let ch = only(&c);
-    assert_eq!(ch.path, "ID");
-    assert_eq!(ch.change, ChangeKind::FieldRenamed { from: "id".into() });
+    assert_eq!(ch.path, "deal_id");
+    assert_eq!(
+        ch.change,
+        ChangeKind::FieldRenamed {
+            from: "id".into(),
+            rust_name_kept: false
+        }
+    );
     assert_eq!(ch.bump, Bump::Major);
+
+    // `id` → `ID`: the generated field is `id` either way; only the wire name changes.
+    let c = diff_method(|m| m.params[0].name = "ID".into());
+    assert_eq!(
+        only(&c).change,
+        ChangeKind::FieldRenamed {
+            from: "id".into(),
+            rust_name_kept: true
+        }
+    );
+    assert_eq!(c.bump, Bump::Patch);
 
     // Different description: a removal and an addition.
     let c = diff_method(|m| {
@@ -302,7 +337,7 @@ fn renamed_param_reports_its_other_differences_on_the_new_name() {
     assert_eq!(
         tags(&c),
         vec![
-            ("field_renamed", "FIELDS".into(), Bump::Major),
+            ("field_renamed", "FIELDS".into(), Bump::Patch),
             ("required_changed", "FIELDS".into(), Bump::Major),
         ]
     );
@@ -337,10 +372,17 @@ fn type_kind_change_is_major_token_only_is_patch() {
         only(&c).change,
         ChangeKind::TypeChanged {
             old: "integer".into(),
-            new: "string".into()
+            new: "string".into(),
+            rust_old: "i64".into(),
+            rust_new: "String".into(),
         }
     );
     assert_eq!(c.bump, Bump::Major);
+
+    // Another kind, the same Rust type: docs only.
+    let c = diff_method(|m| m.params[0].ty = ty(Kind::Timestamp));
+    assert_eq!(only(&c).change.tag(), "type_changed");
+    assert_eq!(c.bump, Bump::Patch);
 
     let c = diff_method(|m| m.params[0].ty.doc = "int".into());
     assert_eq!(
@@ -352,9 +394,10 @@ fn type_kind_change_is_major_token_only_is_patch() {
     );
     assert_eq!(c.bump, Bump::Patch);
 
+    // The emitter does not type nullability (received fields are all `Option`).
     let c = diff_method(|m| m.params[0].ty.nullable = true);
     assert_eq!(only(&c).change.tag(), "type_changed");
-    assert_eq!(c.bump, Bump::Major);
+    assert_eq!(c.bump, Bump::Patch);
 
     let c = diff_method(|m| {
         m.params[0].ty = Type::new(
@@ -368,7 +411,9 @@ fn type_kind_change_is_major_token_only_is_patch() {
         only(&c).change,
         ChangeKind::TypeChanged {
             old: "integer".into(),
-            new: "crm_status".into()
+            new: "crm_status".into(),
+            rust_old: "i64".into(),
+            rust_new: "String".into(),
         }
     );
 }
@@ -404,7 +449,9 @@ fn array_item_type_change_is_one_change_at_the_array() {
         ch.change,
         ChangeKind::TypeChanged {
             old: "integer[]".into(),
-            new: "string[]".into()
+            new: "string[]".into(),
+            rust_old: "Vec<i64>".into(),
+            rust_new: "Vec<String>".into(),
         }
     );
 }
@@ -458,7 +505,9 @@ fn result_appearing_or_disappearing_changes_the_type() {
         only(&c).change,
         ChangeKind::TypeChanged {
             old: "object".into(),
-            new: "unspecified".into()
+            new: "unspecified".into(),
+            rust_old: "struct".into(),
+            rust_new: "serde_json::Value".into(),
         }
     );
     assert_eq!(c.bump, Bump::Major);
@@ -513,7 +562,11 @@ fn system_errors_are_reported_once_not_per_method() {
     assert_eq!(ch.item_kind, ItemKind::System);
     assert_eq!(ch.scope, "(all methods)");
     assert_eq!(ch.path, "QUERY_LIMIT_EXCEEDED");
-    assert_eq!(ch.bump, Bump::Minor);
+    assert_eq!(
+        ch.bump,
+        Bump::Patch,
+        "system codes are the runtime's SystemError"
+    );
 }
 
 #[test]
@@ -583,7 +636,9 @@ fn scopes_aliases_pagination() {
         "crm, user",
         "grouped under the newest scopes"
     );
-    assert_eq!(c.bump, Bump::Major);
+    assert_eq!(c.bump, Bump::Patch, "still generated into the crm crate");
+    let c = diff_method(|m| m.scopes = vec!["user".into()]);
+    assert_eq!(c.bump, Bump::Major, "moves to the user crate");
 
     let c = diff_method(|m| m.aliases = vec!["crm.deal.create".into()]);
     assert_eq!(
@@ -592,7 +647,7 @@ fn scopes_aliases_pagination() {
             alias: "crm.deal.create".into()
         }
     );
-    assert_eq!(c.bump, Bump::Minor);
+    assert_eq!(c.bump, Bump::Patch, "aliases are only named in rustdoc");
 
     let c = diff_method(|m| m.paginated = true);
     assert_eq!(
@@ -602,7 +657,16 @@ fn scopes_aliases_pagination() {
             new: true
         }
     );
-    assert_eq!(c.bump, Bump::Major);
+    assert_eq!(c.bump, Bump::Minor, "gains `impl Paginated`");
+    let old = ir(
+        vec![Method {
+            paginated: true,
+            ..method("m.x")
+        }],
+        vec![],
+    );
+    let new = ir(vec![method("m.x")], vec![]);
+    assert_eq!(diff(&old, &new).bump, Bump::Major, "loses `impl Paginated`");
 
     let c = diff_method(|m| m.rate_limit_per_sec = Some(2.0));
     assert_eq!(c.bump, Bump::Patch);
@@ -785,7 +849,7 @@ fn changelog_section_has_the_version_heading() {
 }
 
 #[test]
-fn letter_case_rename_of_a_method_is_one_major_change() {
+fn letter_case_respelling_is_one_change_major_when_rust_names_change() {
     let old = ir(
         vec![method("disk.file.copyto"), method("disk.file.a")],
         vec![event("onTaskAdd")],
@@ -811,23 +875,26 @@ fn letter_case_rename_of_a_method_is_one_major_change() {
             (
                 "disk.file.A",
                 ChangeKind::Renamed {
-                    from: "disk.file.a".into()
+                    from: "disk.file.a".into(),
+                    rust_names_kept: true,
                 },
-                Bump::Major
+                Bump::Patch
             ),
             (
                 "disk.file.copyTo",
                 ChangeKind::Renamed {
-                    from: "disk.file.copyto".into()
+                    from: "disk.file.copyto".into(),
+                    rust_names_kept: false,
                 },
                 Bump::Major
             ),
             (
                 "OnTaskAdd",
                 ChangeKind::Renamed {
-                    from: "onTaskAdd".into()
+                    from: "onTaskAdd".into(),
+                    rust_names_kept: true,
                 },
-                Bump::Major
+                Bump::Patch
             ),
         ]
     );
@@ -878,7 +945,21 @@ fn ref_names_differing_only_in_separators_are_the_same_type() {
         }],
         vec![],
     );
+    // `crm.enum.contenttype` is a code (`String`), `crm_enum_contenttype` unknown (`Value`).
     let c = diff(&old, &new);
+    assert_eq!(only(&c).change.tag(), "type_changed");
+    assert_eq!(c.bump, Bump::Major);
+    let upper = ir(
+        vec![Method {
+            params: vec![Field {
+                ty: r("CRM.ENUM.CONTENTTYPE"),
+                ..field("T", Kind::Any, false, "T.")
+            }],
+            ..method("m.x")
+        }],
+        vec![],
+    );
+    let c = diff(&old, &upper);
     assert_eq!(only(&c).change.tag(), "type_doc_changed");
     assert_eq!(c.bump, Bump::Patch);
     let other = ir(

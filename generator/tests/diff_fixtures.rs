@@ -130,9 +130,9 @@ const CASES: &[Expected] = &[
             Errors,
             "ERROR_WEBHOOK_DISABLED",
             "error_added",
-            Minor,
+            Patch,
         )],
-        Minor,
+        Patch,
     ),
     (
         "event-added",
@@ -163,15 +163,15 @@ const CASES: &[Expected] = &[
     (
         "method-alias-added",
         &[
-            (ADD, Item, "", "alias_added", Minor),
+            (ADD, Item, "", "alias_added", Patch),
             (ADD, Item, "", "doc_changed", Patch),
         ],
-        Minor,
+        Patch,
     ),
     (
         "result-paginated",
-        &[(ADD, Item, "", "paginated_changed", Major)],
-        Major,
+        &[(ADD, Item, "", "paginated_changed", Minor)],
+        Minor,
     ),
     (
         "param-default-changed",
@@ -403,4 +403,60 @@ fn the_cli_prints_the_changelog_or_json() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no/such/dir: no such file or folder"), "{err}");
+}
+
+#[test]
+fn generate_writes_the_changelog_entry_next_to_the_crate() {
+    let case = fixtures().join("param-added-required");
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+    let out = std::env::temp_dir().join(format!("b24gen-changelog-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let generate = |version: &str| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_b24gen"))
+            .arg("generate")
+            .arg("--docs")
+            .arg(case.join("new"))
+            .arg("--out")
+            .arg(&out)
+            .arg("--runtime-path")
+            .arg(&runtime)
+            .arg("--workspace")
+            .arg("--changelog-from")
+            .arg(case.join("old"))
+            .args(["--changelog-version", version])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap()
+    };
+    let first = generate("0.2.0");
+    assert!(
+        first.starts_with("# Changelog\n\n## 0.2.0\n\nSemver: **major**."),
+        "{first}"
+    );
+    assert!(first.contains("- `demo.widget.add`: new required param `DASHBOARD_ID` (`integer`)"));
+    // Same generation again: same file, not a second entry.
+    assert_eq!(generate("0.2.0"), first);
+    // A later version goes on top; the earlier entry stays.
+    let second = generate("0.3.0");
+    assert!(second.starts_with("# Changelog\n\n## 0.3.0\n"), "{second}");
+    assert!(second.contains("\n## 0.2.0\n"));
+    // A plain `generate` leaves the changelog alone (it is not a stale file).
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_b24gen"))
+        .arg("generate")
+        .arg("--docs")
+        .arg(case.join("new"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--runtime-path")
+        .arg(&runtime)
+        .arg("--workspace")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read_to_string(out.join("CHANGELOG.md")).unwrap(),
+        second
+    );
+    std::fs::remove_dir_all(&out).unwrap();
 }

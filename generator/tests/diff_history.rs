@@ -215,7 +215,7 @@ fn real_history_added_and_removed_methods() {
         .iter()
         .filter(|c| c.item_kind == ItemKind::Method)
         .filter_map(|c| match &c.change {
-            ChangeKind::Renamed { from } => Some(format!("{from} -> {}", c.item)),
+            ChangeKind::Renamed { from, .. } => Some(format!("{from} -> {}", c.item)),
             _ => None,
         })
         .collect();

@@ -1,67 +1,105 @@
-//! The semver impact of each change on the generated crate.
+//! The semver impact of each change on the generated crates.
 //!
-//! The generated crate (issue 3) has: a module and a Cargo feature per scope;
-//! per method a params struct with the required params in `new(…)` and the
-//! optional ones as `Option` fields with setters; a result type with a struct
-//! per documented object; a `#[non_exhaustive]` error enum of the documented
-//! codes (+ system codes + `Other`); an enum per documented value set with an
-//! `Unknown(String)` variant; `#[deprecated]` on deprecated items; per event
-//! a payload struct and a variant in the all-events enum. Against that:
+//! What `b24gen generate` makes (see `crate::rust`): a crate per scope (the
+//! method's *home* scope, [`home_scope`](crate::rust::plan::home_scope)) with
+//! a module path and a type per method name; per method a `Params` struct —
+//! required params in `new(…)`, optional ones `Option` fields with setters —
+//! an `Output` (a struct per documented object, `Vec` for lists,
+//! `serde_json::Value` where the docs are silent), a `#[non_exhaustive]`
+//! error enum of the page's own codes (system-wide codes are the runtime's
+//! `SystemError`), `impl Paginated` when the response carries `total`; an
+//! enum with `Unknown(String)` per documented value set; `#[deprecated]` on
+//! deprecated methods and fields; received fields (results, payloads) are all
+//! `Option`; per event a payload struct and a variant of the `#[non_exhaustive]`
+//! all-events enum. Type questions are answered by [`super::rust_api`], which
+//! mirrors the planner. Against that:
 //!
 //! | change | bump | why |
 //! |---|---|---|
-//! | method / event removed | major | its type disappears |
-//! | method / event added | minor | new type, new enum variant (non-exhaustive) |
-//! | method / event renamed (letter case only) | major | the wire name is the same, the generated Rust names change |
-//! | deprecated | minor | adds `#[deprecated]` (Cargo's semver guide: minor) |
+//! | method / event removed | major | its type / variant disappears |
+//! | method / event added | minor | new type, new variant of a non-exhaustive enum |
+//! | method / event respelled (letter case only) | major, patch if the Rust names stay | the wire name is the same; the generated type / module / variant names follow the spelling |
+//! | deprecated (method, event, field) | minor | adds `#[deprecated]` (Cargo's semver guide: minor) |
 //! | no longer deprecated, replacement renamed | patch | warning text only |
 //! | REST version changed | major | `REST_VERSION` and the endpoint change |
-//! | scopes changed | major | the module path and the feature gate change |
-//! | alias removed / added | major / minor | an alias is a name users can call |
-//! | paginated gained or lost | major | the result type gains / loses `total`/`next` |
+//! | method's home scope crate changed | major | the crate, module path and feature change; other scope-list changes are patch |
+//! | alias added / removed | patch | aliases only appear in rustdoc |
+//! | paginated gained / lost | minor / major | `impl Paginated` added / removed |
 //! | pagination note, rate limit | patch | docs only |
-//! | param removed, renamed | major | the setter or `new(…)` argument goes |
+//! | param removed | major | the setter or `new(…)` argument goes |
+//! | param renamed | major, patch if the Rust field name stays (`ID` → `id`) | |
 //! | required param added | major | `new(…)` gains an argument |
-//! | optional param added | minor | a new setter |
-//! | result / payload field added | minor | a new field read from the response |
+//! | optional param added | minor | a new setter (*) |
+//! | result / payload field added | minor | a new field read from the response (*) |
 //! | result / payload field removed, renamed | major | the field goes |
-//! | required ↔ optional, either way, any area | major | `new(…)` arguments change, or `T` ↔ `Option<T>` |
-//! | resolved type changed (kind, nullability, ref name, item type) | major | the Rust type changes |
-//! | type token only (`int` → `integer`, same kind) | patch | same Rust type |
+//! | placeholder row (`UF_CRM_...`) added / removed | patch | not a struct field |
+//! | param required ↔ optional | major | `new(…)` arguments change, `T` ↔ `Option<T>` |
+//! | result / payload field required ↔ optional | patch | received fields are always `Option` |
+//! | resolved type changed | major if the generated Rust type changes, else patch (`integer` → `timestamp`: both `i64`) | |
+//! | type token only (`int` → `integer`) | patch | same Rust type |
 //! | default value changed | patch | server behaviour, not the Rust API |
-//! | enum value added / removed (field of kind `enum`) | minor / major | variant added to / removed from the generated enum |
-//! | value added / removed on a non-enum field | patch | documented values only, no Rust type |
-//! | error code added | minor | a variant in a `#[non_exhaustive]` enum |
-//! | error code removed | **major** | the variant disappears: `match` arms and `==` comparisons naming it stop compiling (the server may well still send the code; it then arrives as `Other`) |
+//! | value added / removed on a field typed as a generated enum | minor / major | variant added (*) / removed |
+//! | value added / removed on any other field | patch | documented values only |
+//! | page error code added | minor | a variant of a `#[non_exhaustive]` enum |
+//! | page error code removed | **major** | the variant disappears: `match` arms and `==` comparisons naming it stop compiling (the server may still send the code; it then arrives as `Other`) |
+//! | system-wide error code added / removed | patch | not in the generated crates (the runtime's `SystemError`) |
 //! | error HTTP status / message / meaning changed | patch | docs only |
 //! | any text (title, summary, description, field, value, error) | patch | rustdoc only |
 //!
-//! System-wide error codes are compared once for the whole reference, not per
-//! method, and follow the same rules.
-use super::model::{Area, Bump, ChangeKind};
+//! (*) Minor as long as the generated structs and value enums cannot be
+//! built or matched exhaustively by users; today they are not
+//! `#[non_exhaustive]`, so a struct literal or an exhaustive `match` written
+//! against them would break (Cargo's guide counts that major).
+use super::model::{Area, Bump, ChangeKind, ItemKind};
 
-/// The bump of `change` made in `area`.
-pub fn classify(area: Area, change: &ChangeKind) -> Bump {
+/// The bump of `change` made in `area` of an item of kind `item`.
+pub fn classify(item: ItemKind, area: Area, change: &ChangeKind) -> Bump {
     use ChangeKind as C;
+    let major_if = |breaking: bool| if breaking { Bump::Major } else { Bump::Patch };
     match change {
-        C::Removed | C::Renamed { .. } => Bump::Major,
+        // System codes live in the runtime's `SystemError`, not in the crate.
+        C::ErrorAdded { .. } | C::ErrorRemoved { .. } if item == ItemKind::System => Bump::Patch,
+        C::Removed => Bump::Major,
+        C::Renamed {
+            rust_names_kept, ..
+        } => major_if(!rust_names_kept),
         C::Added => Bump::Minor,
         C::Deprecated { .. } => Bump::Minor,
         C::Undeprecated | C::ReplacementChanged { .. } => Bump::Patch,
-        C::RestVersionChanged { .. } | C::ScopesChanged { .. } => Bump::Major,
-        C::AliasRemoved { .. } => Bump::Major,
-        C::AliasAdded { .. } => Bump::Minor,
-        C::PaginatedChanged { .. } => Bump::Major,
+        C::RestVersionChanged { .. } => Bump::Major,
+        C::ScopesChanged {
+            crate_old,
+            crate_new,
+            ..
+        } => major_if(crate_old != crate_new),
+        C::AliasRemoved { .. } | C::AliasAdded { .. } => Bump::Patch,
+        C::PaginatedChanged { new, .. } => {
+            if *new {
+                Bump::Minor
+            } else {
+                Bump::Major
+            }
+        }
         C::PaginationNoteChanged { .. } | C::RateLimitChanged { .. } => Bump::Patch,
-        C::FieldRemoved { .. } | C::FieldRenamed { .. } => Bump::Major,
-        C::FieldAdded { required, .. } => {
-            if area == Area::Params && *required {
+        C::FieldRemoved { placeholder, .. } => major_if(!placeholder),
+        C::FieldRenamed { rust_name_kept, .. } => major_if(!rust_name_kept),
+        C::FieldAdded {
+            required,
+            placeholder,
+            ..
+        } => {
+            if *placeholder {
+                Bump::Patch
+            } else if area == Area::Params && *required {
                 Bump::Major
             } else {
                 Bump::Minor
             }
         }
-        C::RequiredChanged { .. } | C::TypeChanged { .. } => Bump::Major,
+        C::RequiredChanged { .. } => major_if(area == Area::Params),
+        C::TypeChanged {
+            rust_old, rust_new, ..
+        } => major_if(rust_old != rust_new),
         C::TypeDocChanged { .. } | C::DefaultChanged { .. } => Bump::Patch,
         C::ValueAdded { enum_type, .. } => {
             if *enum_type {
@@ -91,18 +129,47 @@ mod tests {
 
     #[test]
     fn required_param_added_is_major_only_in_params() {
-        let req = ChangeKind::FieldAdded {
-            required: true,
+        let added = |required, placeholder| ChangeKind::FieldAdded {
+            required,
             ty: "string".into(),
+            placeholder,
         };
-        let opt = ChangeKind::FieldAdded {
-            required: false,
-            ty: "string".into(),
+        let m = ItemKind::Method;
+        assert_eq!(classify(m, Area::Params, &added(true, false)), Bump::Major);
+        assert_eq!(classify(m, Area::Params, &added(false, false)), Bump::Minor);
+        assert_eq!(classify(m, Area::Params, &added(true, true)), Bump::Patch);
+        assert_eq!(classify(m, Area::Result, &added(true, false)), Bump::Minor);
+        assert_eq!(
+            classify(ItemKind::Event, Area::Payload, &added(true, false)),
+            Bump::Minor
+        );
+    }
+
+    #[test]
+    fn type_changes_break_only_when_the_rust_type_changes() {
+        let t = |rust_old: &str, rust_new: &str| ChangeKind::TypeChanged {
+            old: "integer".into(),
+            new: "timestamp".into(),
+            rust_old: rust_old.into(),
+            rust_new: rust_new.into(),
         };
-        assert_eq!(classify(Area::Params, &req), Bump::Major);
-        assert_eq!(classify(Area::Params, &opt), Bump::Minor);
-        assert_eq!(classify(Area::Result, &req), Bump::Minor);
-        assert_eq!(classify(Area::Payload, &req), Bump::Minor);
+        assert_eq!(
+            classify(ItemKind::Method, Area::Params, &t("i64", "i64")),
+            Bump::Patch
+        );
+        assert_eq!(
+            classify(ItemKind::Method, Area::Params, &t("i64", "String")),
+            Bump::Major
+        );
+    }
+
+    #[test]
+    fn system_errors_are_the_runtime_s() {
+        let e = ChangeKind::ErrorRemoved {
+            http_status: vec![],
+        };
+        assert_eq!(classify(ItemKind::System, Area::Errors, &e), Bump::Patch);
+        assert_eq!(classify(ItemKind::Method, Area::Errors, &e), Bump::Major);
     }
 
     #[test]
@@ -111,12 +178,13 @@ mod tests {
             value: "X".into(),
             enum_type,
         };
-        assert_eq!(classify(Area::Params, &v(true)), Bump::Major);
-        assert_eq!(classify(Area::Params, &v(false)), Bump::Patch);
+        let m = ItemKind::Method;
+        assert_eq!(classify(m, Area::Params, &v(true)), Bump::Major);
+        assert_eq!(classify(m, Area::Params, &v(false)), Bump::Patch);
         let a = ChangeKind::ValueAdded {
             value: "X".into(),
             enum_type: true,
         };
-        assert_eq!(classify(Area::Result, &a), Bump::Minor);
+        assert_eq!(classify(m, Area::Result, &a), Bump::Minor);
     }
 }

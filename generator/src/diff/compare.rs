@@ -3,6 +3,7 @@ use super::classify::classify;
 use super::model::{
     Area, Bump, Change, ChangeKind, Changes, Counts, DocPart, ItemKind, Tally, DIFF_SCHEMA_VERSION,
 };
+use super::rust_api::{self, Side};
 use crate::ir::{ErrorCode, Event, Field, Ir, Kind, Lang, Method, Text, Type};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -72,7 +73,7 @@ fn scope_label(scopes: &[String]) -> String {
 
 impl Differ {
     fn push(&mut self, cx: &Ctx, area: Area, path: &str, change: ChangeKind, text: Option<String>) {
-        let bump = classify(area, &change);
+        let bump = classify(cx.kind, area, &change);
         self.changes.push(Change {
             scope: cx.scope.clone(),
             item_kind: cx.kind,
@@ -137,6 +138,7 @@ impl Differ {
         if o.name != n.name {
             let change = ChangeKind::Renamed {
                 from: o.name.clone(),
+                rust_names_kept: rust_api::method_names(&o.name) == rust_api::method_names(&n.name),
             };
             self.push(&cx, Area::Item, "", change, None);
         }
@@ -147,9 +149,11 @@ impl Differ {
             };
             self.push(&cx, Area::Item, "", change, None);
         }
+        let crates = [rust_api::home_crate(o), rust_api::home_crate(n)];
         self.common(
             &cx,
             [&o.scopes, &n.scopes],
+            crates,
             [o.deprecated, n.deprecated],
             n.replaced_by.as_deref(),
         );
@@ -196,16 +200,24 @@ impl Differ {
             ],
         );
         self.fields(&cx, Area::Params, "", &o.params, &n.params);
-        match (&o.result, &n.result) {
-            (None, None) => {}
-            (Some(a), Some(b)) => self.ty(&cx, Area::Result, "", a, b, true),
+        let (ro, rn) = (o.result.as_ref(), n.result.as_ref());
+        let rust = [rust_api::rust_result(ro), rust_api::rust_result(rn)];
+        match (ro, rn) {
+            (Some(a), Some(b)) if same_shape(a, b) && rust[0] == rust[1] => {
+                self.ty(&cx, Area::Result, "", a, b, true, None)
+            }
             (a, b) => {
-                let label = |t: &Option<Type>| t.as_ref().map_or("unspecified".into(), type_label);
-                let change = ChangeKind::TypeChanged {
-                    old: label(a),
-                    new: label(b),
-                };
-                self.push(&cx, Area::Result, "", change, None);
+                let label = |t: Option<&Type>| t.map_or("unspecified".into(), type_label);
+                if (label(a), &rust[0]) != (label(b), &rust[1]) {
+                    let [rust_old, rust_new] = rust;
+                    let change = ChangeKind::TypeChanged {
+                        old: label(a),
+                        new: label(b),
+                        rust_old,
+                        rust_new,
+                    };
+                    self.push(&cx, Area::Result, "", change, None);
+                }
             }
         }
         self.errors(&cx, &page_errors(&o.errors), &page_errors(&n.errors));
@@ -226,14 +238,18 @@ impl Differ {
         &mut self,
         cx: &Ctx,
         scopes: [&[String]; 2],
+        crates: [String; 2],
         deprecated: [bool; 2],
         by: Option<&str>,
     ) {
         let [os, ns] = scopes;
         if os != ns {
+            let [crate_old, crate_new] = crates;
             let change = ChangeKind::ScopesChanged {
                 old: os.to_vec(),
                 new: ns.to_vec(),
+                crate_old,
+                crate_new,
             };
             self.push(cx, Area::Item, "", change, None);
         }
@@ -304,13 +320,17 @@ impl Differ {
     fn event(&mut self, e: &Event, ne: &Event) {
         let cx = event_ctx(ne);
         if e.name != ne.name {
+            let names = |n: &str| (rust_api::event_variant(n), rust_api::field_ident(n));
             let change = ChangeKind::Renamed {
                 from: e.name.clone(),
+                rust_names_kept: names(&e.name) == names(&ne.name),
             };
             self.push(&cx, Area::Item, "", change, None);
         }
+        // Events all live in the events crate, whatever their scope.
         let scopes = [e.scopes.as_slice(), ne.scopes.as_slice()];
-        self.common(&cx, scopes, [e.deprecated, ne.deprecated], None);
+        let crates = [String::new(), String::new()];
+        self.common(&cx, scopes, crates, [e.deprecated, ne.deprecated], None);
         self.texts(
             &cx,
             &[
@@ -351,6 +371,8 @@ impl Differ {
                 let path = join(prefix, &b.name);
                 let change = ChangeKind::FieldRenamed {
                     from: join(prefix, &a.name),
+                    rust_name_kept: rust_api::field_ident(&a.name)
+                        == rust_api::field_ident(&b.name),
                 };
                 self.push(cx, area, &path, change, prefer_en(&b.doc));
                 self.field(cx, area, &path, a, b);
@@ -361,6 +383,7 @@ impl Differ {
             let change = ChangeKind::FieldRemoved {
                 required: f.required,
                 ty: type_label(&f.ty),
+                placeholder: rust_api::is_placeholder(&f.name),
             };
             self.push(cx, area, &join(prefix, &f.name), change, prefer_en(&f.doc));
         }
@@ -368,6 +391,7 @@ impl Differ {
             let change = ChangeKind::FieldAdded {
                 required: f.required,
                 ty: type_label(&f.ty),
+                placeholder: rust_api::is_placeholder(&f.name),
             };
             self.push(cx, area, &join(prefix, &f.name), change, prefer_en(&f.doc));
         }
@@ -402,16 +426,56 @@ impl Differ {
             };
             self.push(cx, area, path, change, prefer_en(&n.doc));
         }
-        self.ty(cx, area, path, &o.ty, &n.ty, true);
+        self.ty(cx, area, path, &o.ty, &n.ty, true, Some((o, n)));
         self.values(cx, area, path, o, n);
     }
 
     /// Compare two types at `path`. `check_doc`: report a change of the
     /// written token (false inside an array whose own token already differs).
-    fn ty(&mut self, cx: &Ctx, area: Area, path: &str, o: &Type, n: &Type, check_doc: bool) {
-        if !same_shape(o, n) {
+    /// `fields`: the fields these are the types of (their allowed values
+    /// decide whether an `enum` is a generated enum).
+    #[allow(clippy::too_many_arguments)]
+    fn ty(
+        &mut self,
+        cx: &Ctx,
+        area: Area,
+        path: &str,
+        o: &Type,
+        n: &Type,
+        check_doc: bool,
+        fields: Option<(&Field, &Field)>,
+    ) {
+        let side = if area == Area::Params {
+            Side::Params
+        } else {
+            Side::Received
+        };
+        // Equal shapes of scalars map to equal Rust types; containers, enums
+        // and refs may not (placeholder-only objects, value sets, ref names).
+        let shaped = same_shape(o, n);
+        let may_differ = !shaped
+            || matches!(
+                o.kind,
+                Kind::Object { .. }
+                    | Kind::Array { .. }
+                    | Kind::Enum
+                    | Kind::Ref { .. }
+                    | Kind::Union { .. }
+            );
+        let rust = may_differ.then(|| {
+            (
+                rust_api::rust_type(o, fields.map(|f| f.0), side),
+                rust_api::rust_type(n, fields.map(|f| f.1), side),
+            )
+        });
+        if let Some((rust_old, rust_new)) = rust.filter(|(a, b)| !shaped || a != b) {
             let (old, new) = (type_label(o), type_label(n));
-            let change = ChangeKind::TypeChanged { old, new };
+            let change = ChangeKind::TypeChanged {
+                old,
+                new,
+                rust_old,
+                rust_new,
+            };
             self.push(cx, area, path, change, None);
             return;
         }
@@ -428,12 +492,13 @@ impl Differ {
                 self.fields(cx, area, path, a, b)
             }
             (Kind::Array { item: a }, Kind::Array { item: b }) => {
-                self.ty(cx, area, &format!("{path}[]"), a, b, !doc_changed)
+                let path = format!("{path}[]");
+                self.ty(cx, area, &path, a, b, !doc_changed, fields)
             }
             (Kind::Union { variants: a }, Kind::Union { variants: b }) => {
                 // Same labels, so same length and kinds, pairwise.
                 for (a, b) in a.iter().zip(b) {
-                    self.ty(cx, area, path, a, b, false);
+                    self.ty(cx, area, path, a, b, false, None);
                 }
             }
             _ => {}
@@ -441,7 +506,19 @@ impl Differ {
     }
 
     fn values(&mut self, cx: &Ctx, area: Area, path: &str, o: &Field, n: &Field) {
-        let enum_type = is_enum_like(&o.ty) && is_enum_like(&n.ty);
+        if o.values.is_empty() && n.values.is_empty() {
+            return;
+        }
+        let side = if area == Area::Params {
+            Side::Params
+        } else {
+            Side::Received
+        };
+        let is_enum = |f: &Field| {
+            let t = rust_api::rust_type(&f.ty, Some(f), side);
+            t == "enum" || t == "Vec<enum>"
+        };
+        let enum_type = is_enum(o) && is_enum(n);
         let (ov, nv) = (index_values(o), index_values(n));
         for (value, doc) in &ov {
             match nv.get(value) {
@@ -722,14 +799,6 @@ fn same_ref(a: &str, b: &str) -> bool {
         c => c.to_ascii_lowercase(),
     };
     a.len() == b.len() && a.chars().map(canon).eq(b.chars().map(canon))
-}
-
-fn is_enum_like(t: &Type) -> bool {
-    match &t.kind {
-        Kind::Enum => true,
-        Kind::Array { item } => is_enum_like(item),
-        _ => false,
-    }
 }
 
 /// The rename rule: exactly one field removed and one added in the same

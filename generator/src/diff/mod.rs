@@ -3,7 +3,8 @@
 //!
 //! [`diff`] compares two [`Ir`](crate::ir::Ir)s into [`Changes`]: a sorted
 //! list of [`Change`]s, each classified major / minor / patch by its effect
-//! on the generated Rust API (the table is in [`classify`]), and the overall
+//! on the generated Rust API (the table is in [`classify`]; what the emitter
+//! makes of a documented type, name or scope is asked of [`rust_api`]), and the overall
 //! [`Bump`] (the max). [`render_text`] writes it as a changelog grouped by
 //! scope; [`changelog_section`] as a `CHANGELOG.md` section for the crate,
 //! which [`update_changelog`] puts into the file.
@@ -64,27 +65,32 @@
 //!                  change: "<tag>", …the tag's own keys…, bump, text? } ] }
 //! ```
 //!
-//! Tags and their keys: `added`, `removed`, `renamed {from}`, `deprecated {replaced_by?}`,
+//! Tags and their keys: `added`, `removed`, `renamed {from, rust_names_kept}`, `deprecated {replaced_by?}`,
 //! `undeprecated`, `replacement_changed {old, new}`, `rest_version_changed
-//! {old, new}`, `scopes_changed {old, new}`, `alias_added {alias}`,
+//! {old, new}`, `scopes_changed {old, new, crate_old,
+//! crate_new}`, `alias_added {alias}`,
 //! `alias_removed {alias}`, `paginated_changed {old, new}`,
 //! `pagination_note_changed {old, new}`, `rate_limit_changed {old, new}`,
 //! `doc_changed {part: title|summary|description|field|error|error_message}`,
-//! `field_added {required, type}`, `field_removed {required, type}`,
-//! `field_renamed {from}`, `required_changed {old, new}`, `type_changed {old,
-//! new}`, `type_doc_changed {old, new}`, `default_changed {old, new}`,
+//! `field_added {required, type, placeholder?}`, `field_removed {required,
+//! type, placeholder?}`, `field_renamed {from, rust_name_kept}`,
+//! `required_changed {old, new}`, `type_changed {old, new, rust_old,
+//! rust_new}`, `type_doc_changed {old, new}`, `default_changed {old, new}`,
 //! `value_doc_changed {value}`, `value_added {value, enum_type}`,
 //! `value_removed {value, enum_type}`, `error_added {http_status?}`,
 //! `error_removed {http_status?}`, `error_status_changed {old, new}`.
 //! `changes` is sorted by scope, item kind, item, area, path, tag order; the
 //! output of the same inputs is byte-identical.
+mod changelog;
 pub mod classify;
 mod cli;
 mod compare;
 mod input;
 mod model;
 mod render;
+pub mod rust_api;
 
+pub use changelog::{write_changelog, ChangelogError, UNRELEASED};
 pub use cli::{compare_sides, run, DiffArgs, DiffCliError};
 pub use compare::{diff, type_label, ALL_METHODS, NO_SCOPE};
 pub use input::{load_side, LoadError};

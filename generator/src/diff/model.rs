@@ -200,6 +200,8 @@ pub enum ChangeKind {
     /// documented spelling.
     Renamed {
         from: String,
+        /// The generated Rust names (type, module path, event variant) stay the same.
+        rust_names_kept: bool,
     },
     Deprecated {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,6 +221,10 @@ pub enum ChangeKind {
     ScopesChanged {
         old: Vec<String>,
         new: Vec<String>,
+        /// The scope crate the method is generated into, before and after
+        /// (events: empty, they all live in the events crate).
+        crate_old: String,
+        crate_new: String,
     },
     AliasAdded {
         alias: String,
@@ -248,24 +254,34 @@ pub enum ChangeKind {
         required: bool,
         #[serde(rename = "type")]
         ty: String,
+        /// A placeholder row (`UF_CRM_...`, `<field_code>`), not a struct field.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        placeholder: bool,
     },
     FieldRemoved {
         required: bool,
         #[serde(rename = "type")]
         ty: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        placeholder: bool,
     },
     /// `path` is the new name; see [`crate::diff`] for when a rename is assumed.
     FieldRenamed {
         from: String,
+        /// The generated field name is the same (`ID` → `id`): only the wire name changed.
+        rust_name_kept: bool,
     },
     RequiredChanged {
         old: bool,
         new: bool,
     },
-    /// The resolved type changed (the generated Rust type changes).
+    /// The resolved type changed; `rust_old` / `rust_new` are the generated
+    /// Rust types (`struct`, `enum`, `i64`, `Vec<String>`…), which may agree.
     TypeChanged {
         old: String,
         new: String,
+        rust_old: String,
+        rust_new: String,
     },
     /// Only the type token as written changed; same resolved type.
     TypeDocChanged {
@@ -280,7 +296,8 @@ pub enum ChangeKind {
     ValueDocChanged {
         value: String,
     },
-    /// An allowed value appeared; `enum_type` when the field is an enum.
+    /// An allowed value appeared; `enum_type` when the field's generated
+    /// type is an enum (a variant appears), else the values are docs only.
     ValueAdded {
         value: String,
         enum_type: bool,

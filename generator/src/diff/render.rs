@@ -269,7 +269,9 @@ fn sentence(c: &Change) -> String {
     let on_item = c.area == Area::Item;
     let mut s = match &c.change {
         C::Added => format!("New {noun} {item}"),
-        C::Renamed { from } => format!("{} `{from}` is now spelled {item}", capitalized(noun)),
+        C::Renamed { from, .. } => {
+            format!("{} `{from}` is now spelled {item}", capitalized(noun))
+        }
         C::Removed => {
             let title = c.text.as_deref().map(brief).map(|t| format!(" ({t})"));
             return format!("Removed {noun} {item}{}.", title.unwrap_or_default());
@@ -293,11 +295,20 @@ fn sentence(c: &Change) -> String {
         C::RestVersionChanged { old, new } => {
             format!("{item} moved from {} to {}", rest(*old), rest(*new))
         }
-        C::ScopesChanged { old, new } => format!(
-            "{item} moved from scope `{}` to `{}`",
-            old.join(", "),
-            new.join(", ")
-        ),
+        C::ScopesChanged {
+            old,
+            new,
+            crate_old,
+            crate_new,
+        } => {
+            let mut s = format!("{item}: scopes `{}` → `{}`", old.join(", "), new.join(", "));
+            if crate_old != crate_new {
+                s.push_str(&format!(
+                    "; it moves from the `{crate_old}` crate to `{crate_new}`"
+                ));
+            }
+            s
+        }
         C::AliasAdded { alias } => format!("{item}: new alias `{alias}`"),
         C::AliasRemoved { alias } => format!("{item}: alias `{alias}` removed"),
         C::PaginatedChanged { new: true, .. } => {
@@ -315,7 +326,7 @@ fn sentence(c: &Change) -> String {
             None => format!("{item}: rate limit no longer stated"),
         },
         C::DocChanged { part } => format!("{item}: updated docs of {}", doc_part(c, *part)),
-        C::FieldAdded { required, ty } => {
+        C::FieldAdded { required, ty, .. } => {
             let kind = match (c.area, required) {
                 (Area::Params, true) => "required param",
                 (Area::Params, false) => "optional param",
@@ -324,13 +335,25 @@ fn sentence(c: &Change) -> String {
             format!("{item}: new {kind} `{}` (`{ty}`)", c.path)
         }
         C::FieldRemoved { .. } => format!("{item}: removed {what}"),
-        C::FieldRenamed { from } => {
+        C::FieldRenamed { from, .. } => {
             format!("{item}: {} `{from}` renamed to `{}`", c.area.noun(), c.path)
         }
         C::RequiredChanged { new: true, .. } => format!("{item}: {what} is now required"),
         C::RequiredChanged { new: false, .. } => format!("{item}: {what} is now optional"),
-        C::TypeChanged { old, new } => {
-            format!("{item}: {what} changed type from `{old}` to `{new}`")
+        C::TypeChanged {
+            old,
+            new,
+            rust_old,
+            rust_new,
+        } => {
+            let rust = if rust_old == rust_new {
+                format!(" (Rust type unchanged: `{rust_new}`)")
+            } else if old == new {
+                format!(" (Rust: `{rust_old}` → `{rust_new}`)")
+            } else {
+                String::new()
+            };
+            format!("{item}: {what} changed type from `{old}` to `{new}`{rust}")
         }
         C::TypeDocChanged { old, new } => {
             format!("{item}: the type of {what} is now written `{new}` (was `{old}`)")
