@@ -89,7 +89,8 @@ enum Sec {
 fn section_kind(title: &str) -> Sec {
     let t = title.trim().to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["error", "ошибк"]) {
+    // `ошибк` (ошибка, ошибки) and `ошибок` (genitive plural: "Обработка ошибок").
+    if has(&["error", "ошибк", "ошибок"]) {
         Sec::Errors
     } else if has(&["handler receives", "получает обработчик"]) {
         Sec::Handler
@@ -863,6 +864,7 @@ mod tests {
         assert_eq!(section_kind("Ответ в случае успеха"), Sec::Response);
         assert_eq!(section_kind("Response on error"), Sec::Errors);
         assert_eq!(section_kind("Error Handling  "), Sec::Errors);
+        assert_eq!(section_kind("Обработка ошибок"), Sec::Errors);
         assert_eq!(section_kind("Code Examples"), Sec::Examples);
         assert_eq!(section_kind("What the Handler Receives"), Sec::Handler);
         assert_eq!(section_kind("Continue Learning"), Sec::Other);
