@@ -617,10 +617,14 @@ fn result_from_rows(rows: Vec<Field>) -> (Option<crate::ir::Type>, bool) {
             let mut rest = rows;
             let mut result = rest.remove(i);
             let siblings: Vec<Field> = rest.into_iter().filter(|f| !meta(&f.name)).collect();
+            // Rows after a `result` without fields of its own are its fields. That holds for a
+            // scalar `result` too: pages type the root loosely (`result` `boolean`, then `task`
+            // `boolean` for `{"result": {"task": true}}`).
             let bare = match &result.ty.kind {
                 Kind::Object { fields } => fields.is_empty(),
                 Kind::Array { item } => item.fields().is_none_or(|f| f.is_empty()),
-                _ => false,
+                Kind::Ref { .. } | Kind::Union { .. } => false,
+                _ => true,
             };
             if bare && !siblings.is_empty() {
                 fields::attach(&mut result.ty, siblings);
