@@ -4,7 +4,8 @@
 //! Pipeline, one module per stage:
 //! [`source`] (find pages, language, includes) → [`yfm`] (YFM directives and
 //! `#|…|#` tables) → [`page`] (sections, anchors) → [`extract`] (page → IR)
-//! → [`merge`] (EN + RU) → [`ir`]; [`report`] summarises a reading;
+//! → [`merge`] (EN + RU) → [`refine`] (what the examples settle) → [`ir`]; [`report`]
+//! summarises a reading;
 //! [`diff`] compares two readings. Then [`rust`] (names and Rust types over the IR) →
 //! [`emit`] (the client crates); [`conformance`] keeps the books of the suite that checks
 //! the docs' examples against them.
@@ -16,6 +17,7 @@ pub mod frontmatter;
 pub mod ir;
 pub mod merge;
 pub mod page;
+pub mod refine;
 pub mod report;
 pub mod rust;
 pub mod source;
@@ -126,7 +128,8 @@ pub fn read(dirs: &[PathBuf]) -> Reading {
             unresolved_links.push((r.id.clone(), a.clone()));
         }
     }
-    let (methods, events, merge_diags) = merge::merge(results);
+    let (mut methods, events, merge_diags) = merge::merge(results);
+    methods.iter_mut().for_each(refine::method);
     diagnostics.extend(merge_diags);
     diagnostics.sort();
     diagnostics.dedup();

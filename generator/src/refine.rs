@@ -1,0 +1,379 @@
+//! Refinements of the merged IR that the docs' own JSON examples settle.
+//!
+//! Some types the pages give are ambiguous or loose; the page's examples (request bodies for
+//! params, response bodies for `result`) show which reading is meant. A rule changes the IR only
+//! when the examples agree: at least one example shows the shape and none contradicts it.
+//!
+//! - **PHP arrays.** The docs' `array` is PHP's array: a list or a map. A field typed plain
+//!   `array` whose example values are JSON objects (keys not all numeric) is an object; the
+//!   fields of its sub-table, if any, are kept. The same for the root `result`.
+//! - **Lists of names.** An `array` of objects (a sub-table of fields) whose example values are
+//!   lists of strings is a list of field names (`select: ["ID", "TITLE"]`).
+//! - **Sort orders.** An object with fields whose example values are all `ASC`/`DESC` holds
+//!   strings (`order: {"ID": "ASC"}`: the sub-table lists the sortable fields, not their values).
+//! - **Field descriptions.** A `result` object whose example values are all field descriptions
+//!   (`{"ID": {"type": "integer", "isRequired": false, …}}`) keeps its documented keys, each an
+//!   object of its own (the description), not the field's value type.
+//!
+//! And one rule from the pages' prose: parameters a note names as alternatives ("At least one of
+//! the parameters must be specified: `IBLOCK_ID` or `IBLOCK_CODE`", "хотя бы один из
+//! параметров") are not each required.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::ir::{Field, Kind, Method, Type};
+
+/// Applies every rule to one method.
+pub fn method(m: &mut Method) {
+    let requests: Vec<&Value> = m.examples.requests.iter().map(|e| &e.json).collect();
+    fields(&mut m.params, &requests);
+    alternatives(&mut m.params, &[&m.description, &m.summary]);
+    let results: Vec<&Value> = m
+        .examples
+        .responses
+        .iter()
+        .filter_map(|e| e.json.as_object())
+        .map(|o| o.get("result").unwrap_or(&Value::Null))
+        .filter(|v| !v.is_null())
+        .collect();
+    if let Some(r) = m.result.as_mut() {
+        if !field_descriptions(r, &results) {
+            ty(r, &results);
+        }
+    }
+}
+
+/// The values of key `name` in the objects among `vals` (and in the objects listed by arrays).
+fn step<'a>(vals: &[&'a Value], name: &str) -> Vec<&'a Value> {
+    let mut out = Vec::new();
+    for v in vals {
+        match v {
+            Value::Object(o) => out.extend(o.get(name)),
+            Value::Array(a) => out.extend(
+                a.iter()
+                    .filter_map(|e| e.as_object())
+                    .filter_map(|o| o.get(name)),
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn fields(fs: &mut [Field], vals: &[&Value]) {
+    for f in fs.iter_mut() {
+        let here = step(vals, &f.name);
+        ty(&mut f.ty, &here);
+    }
+}
+
+/// A JSON object used as a map (some key is not a number).
+fn is_map(v: &Value) -> bool {
+    v.as_object()
+        .is_some_and(|o| o.keys().any(|k| k.parse::<u64>().is_err()))
+}
+
+/// A JSON list: a non-empty array or an object with numeric keys only (`{"0": …}`).
+fn is_list(v: &Value) -> bool {
+    match v {
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty() && o.keys().all(|k| k.parse::<u64>().is_ok()),
+        _ => false,
+    }
+}
+
+fn plain_array(t: &Type) -> bool {
+    matches!(t.doc.trim().to_lowercase().as_str(), "array" | "массив")
+}
+
+fn ty(t: &mut Type, vals: &[&Value]) {
+    let plain = plain_array(t);
+    if let Kind::Array { item } = &mut t.kind {
+        // PHP arrays that the examples show as maps.
+        if plain && vals.iter().any(|v| is_map(v)) && !vals.iter().any(|v| is_list(v)) {
+            let fields = match std::mem::take(&mut item.kind) {
+                Kind::Object { fields } => fields,
+                _ => Vec::new(),
+            };
+            t.kind = Kind::Object { fields };
+        } else if matches!(&item.kind, Kind::Object { fields } if !fields.is_empty())
+            && vals
+                .iter()
+                .any(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+            && vals.iter().all(|v| {
+                v.as_array()
+                    .is_some_and(|a| a.iter().all(|e| e.is_string()))
+            })
+        {
+            // Lists of field names.
+            **item = Type::new("string", Kind::String);
+        }
+    }
+    if let Kind::Object { fields: fs } = &mut t.kind {
+        let maps: Vec<&Value> = vals.iter().copied().filter(|v| v.is_object()).collect();
+        let direction = |v: &Value| {
+            v.as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("asc") || s.eq_ignore_ascii_case("desc"))
+        };
+        let sort_order = !fs.is_empty()
+            && maps
+                .iter()
+                .any(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+            && maps.len() == vals.len()
+            && maps
+                .iter()
+                .all(|v| v.as_object().is_some_and(|o| o.values().all(direction)));
+        if sort_order {
+            for f in fs.iter_mut() {
+                f.ty = Type::new("string", Kind::String);
+                f.values.clear();
+            }
+            return;
+        }
+        fields(fs, &maps);
+        return;
+    }
+    if let Kind::Array { item } = &mut t.kind {
+        let items: Vec<&Value> = vals.iter().filter_map(|v| v.as_array()).flatten().collect();
+        ty(item, &items);
+    }
+}
+
+/// `{"type": …, "isRequired": …}`: how `*.fields` methods describe one field.
+fn is_field_description(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| {
+        o.contains_key("type")
+            && ["isRequired", "isReadOnly", "isMultiple"]
+                .iter()
+                .any(|k| o.contains_key(*k))
+    })
+}
+
+/// The field-descriptions rule; `true` when it applied.
+fn field_descriptions(t: &mut Type, results: &[&Value]) -> bool {
+    let Kind::Object { fields } = &mut t.kind else {
+        return false;
+    };
+    let describes = !fields.is_empty()
+        && !results.is_empty()
+        && results.iter().all(|r| {
+            r.as_object()
+                .is_some_and(|o| !o.is_empty() && o.values().all(is_field_description))
+        });
+    if describes {
+        for f in fields.iter_mut() {
+            f.ty = Type::new("object", Kind::Object { fields: Vec::new() });
+            f.values.clear();
+        }
+    }
+    describes
+}
+
+static ALTERNATIVES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:at least one of|хотя бы один из|один из параметров)([^.\n|]*)")
+        .expect("static regex")
+});
+static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]+)`").expect("static regex"));
+
+/// Names a note gives as alternatives in `text`.
+fn alternative_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in ALTERNATIVES.captures_iter(text) {
+        let names: Vec<String> = CODE
+            .captures_iter(&c[1])
+            .map(|n| n[1].trim().to_owned())
+            .collect();
+        if names.len() >= 2 {
+            out.extend(names);
+        }
+    }
+    out
+}
+
+/// The "at least one of" rule over one field list: notes in the fields' own docs or in `extra`
+/// texts (the method's description) that name two or more of these fields.
+fn alternatives(fs: &mut [Field], extra: &[&crate::ir::Text]) {
+    let mut names = Vec::new();
+    let texts = fs
+        .iter()
+        .map(|f| &f.doc)
+        .chain(extra.iter().copied())
+        .flat_map(|t| [t.en.as_deref(), t.ru.as_deref()])
+        .flatten();
+    for t in texts {
+        let found = alternative_names(t);
+        let siblings = found
+            .iter()
+            .filter(|n| fs.iter().any(|f| &f.name == *n))
+            .count();
+        if siblings >= 2 {
+            names.extend(found);
+        }
+    }
+    for f in fs.iter_mut() {
+        if names.contains(&f.name) {
+            f.required = false;
+        }
+        if let Some(children) = object_fields_mut(&mut f.ty) {
+            alternatives(children, &[]);
+        }
+    }
+}
+
+fn object_fields_mut(t: &mut Type) -> Option<&mut Vec<Field>> {
+    match &mut t.kind {
+        Kind::Object { fields } => Some(fields),
+        Kind::Array { item } => object_fields_mut(item),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Example, Text};
+    use serde_json::json;
+
+    fn field(name: &str, ty: Type, required: bool) -> Field {
+        Field {
+            name: name.into(),
+            required,
+            ty,
+            ..Field::default()
+        }
+    }
+
+    fn obj(fields: Vec<Field>) -> Type {
+        Type::new("object", Kind::Object { fields })
+    }
+
+    fn array_of(doc: &str, item: Type) -> Type {
+        Type::new(
+            doc,
+            Kind::Array {
+                item: Box::new(item),
+            },
+        )
+    }
+
+    fn ex(json: Value) -> Example {
+        Example {
+            page: "en:x.md".into(),
+            json,
+            ..Example::default()
+        }
+    }
+
+    fn int() -> Type {
+        Type::new("integer", Kind::Integer)
+    }
+
+    #[test]
+    fn php_arrays_follow_the_examples() {
+        let mut m = Method {
+            params: vec![
+                field(
+                    "fields",
+                    array_of("array", obj(vec![field("TITLE", int(), false)])),
+                    true,
+                ),
+                field("ids", array_of("array", int()), false),
+                field("rows", array_of("array", Type::default()), false),
+                field("typed", array_of("object[]", obj(vec![])), false),
+            ],
+            ..Method::default()
+        };
+        m.examples.requests = vec![
+            ex(json!({"fields": {"TITLE": 1}, "ids": [1, 2], "typed": {"A": 1}})),
+            ex(json!({"rows": {"0": {"A": 1}}})),
+        ];
+        method(&mut m);
+        assert!(
+            matches!(&m.params[0].ty.kind, Kind::Object { fields } if fields[0].name == "TITLE")
+        );
+        assert!(
+            matches!(m.params[1].ty.kind, Kind::Array { .. }),
+            "a list stays a list"
+        );
+        assert!(
+            matches!(m.params[2].ty.kind, Kind::Array { .. }),
+            "numbered keys are a list"
+        );
+        assert!(
+            matches!(m.params[3].ty.kind, Kind::Array { .. }),
+            "only plain `array`"
+        );
+    }
+
+    #[test]
+    fn names_orders_and_descriptions() {
+        let sub = || {
+            obj(vec![
+                field("ID", int(), false),
+                field("TITLE", int(), false),
+            ])
+        };
+        let mut m = Method {
+            params: vec![
+                field("select", array_of("array", sub()), false),
+                field("order", sub(), false),
+                field("filter", sub(), false),
+            ],
+            result: Some(sub()),
+            ..Method::default()
+        };
+        m.examples.requests = vec![ex(
+            json!({"select": ["ID"], "order": {"ID": "desc"}, "filter": {"ID": 5}}),
+        )];
+        m.examples.responses = vec![ex(json!({"result": {
+            "ID": {"type": "integer", "isRequired": false},
+            "TITLE": {"type": "string", "isReadOnly": true}
+        }}))];
+        method(&mut m);
+        assert!(matches!(&m.params[0].ty.kind, Kind::Array { item } if item.kind == Kind::String));
+        let Kind::Object { fields } = &m.params[1].ty.kind else {
+            panic!("order stays an object")
+        };
+        assert_eq!(fields[0].ty.kind, Kind::String);
+        let Kind::Object { fields } = &m.params[2].ty.kind else {
+            panic!("filter stays an object")
+        };
+        assert_eq!(
+            fields[0].ty.kind,
+            Kind::Integer,
+            "values that are not directions"
+        );
+        let Some(Type {
+            kind: Kind::Object { fields },
+            ..
+        }) = &m.result
+        else {
+            panic!("result stays an object")
+        };
+        assert!(matches!(&fields[0].ty.kind, Kind::Object { fields } if fields.is_empty()));
+    }
+
+    #[test]
+    fn alternatives_are_not_each_required() {
+        let mut code = field("IBLOCK_CODE", Type::new("string", Kind::String), true);
+        code.doc = Text::new(
+            crate::ir::Lang::En,
+            "Code.\n\nAt least one of the parameters must be specified: `IBLOCK_ID` or `IBLOCK_CODE`",
+        );
+        let mut m = Method {
+            params: vec![
+                field("IBLOCK_TYPE_ID", int(), true),
+                field("IBLOCK_ID", int(), true),
+                code,
+            ],
+            ..Method::default()
+        };
+        method(&mut m);
+        let req: Vec<bool> = m.params.iter().map(|p| p.required).collect();
+        assert_eq!(req, [true, false, false]);
+        assert!(alternative_names("at least one of the access codes (`ACCESS`)").is_empty());
+    }
+}
