@@ -80,8 +80,9 @@ pub mod de {
     };
     use std::fmt;
     use std::marker::PhantomData;
-    /// An optional generated struct or enum: missing, `null`, `""`, `false` and `[]` (how the
-    /// portal spells an empty object) are `None`; objects, strings and numbers decode as `T`.
+    /// An optional generated struct or enum: missing, `null`, `""`, `false`, `[]` (how the
+    /// portal spells an empty object) and `"undefined"` (how task events spell an absent one)
+    /// are `None`; objects, strings and numbers decode as `T`.
     pub fn opt<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
     where
         D: Deserializer<'de>,
@@ -120,7 +121,7 @@ pub mod de {
             T::deserialize(v.into_deserializer()).map(Some)
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            if v.is_empty() {
+            if v.is_empty() || v == "undefined" {
                 Ok(None)
             } else {
                 T::deserialize(v.into_deserializer()).map(Some)
