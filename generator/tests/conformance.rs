@@ -14,8 +14,8 @@ use std::path::Path;
 use std::process::Command;
 
 use b24gen::conformance::{
-    cases, failure_line, harness_input, judge, load_exceptions, summary_line, tally, CaseKind,
-    Outcome, EXCEPTIONS_FILE,
+    cases, failure_line, harness_input, judge, load_exceptions, summary_line, tally,
+    undocumented_codes, CaseKind, Outcome, EXCEPTIONS_FILE,
 };
 use common::{emit_ir, target_dir, workspace};
 
@@ -138,10 +138,15 @@ fn docs_examples_fit_the_generated_types() {
             println!("FAIL {line}");
         }
     }
+    let undocumented = undocumented_codes(&verdicts, &outcomes);
+    for u in &undocumented {
+        println!("NOTE {u}: an error code the page's code table does not list");
+    }
     println!(
-        "{} failures not in the exception list; {} reviewed exceptions (docs mistakes) in {EXCEPTIONS_FILE}",
+        "{} failures not in the exception list; {} reviewed exceptions (docs mistakes) in {EXCEPTIONS_FILE}; {} error examples with codes their page does not document",
         unexplained,
-        exceptions.len()
+        exceptions.len(),
+        undocumented.len()
     );
     let tallies = tally(&verdicts);
     for (lang, t) in &tallies {

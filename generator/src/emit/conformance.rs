@@ -100,16 +100,17 @@ fn entry(path: &[String], mp: &MethodPlan<'_>) -> TokenStream {
     } else {
         quote!(V2)
     };
-    // List paging sets `start` itself; the params type need not declare it.
+    // The runtime's list traversal (`Client::pages`, any method) sets `start` itself; the
+    // params type need not declare it.
     let declares_start = mp
         .types
         .structs
         .first()
         .is_some_and(|p| p.fields.iter().any(|f| f.ir.name == "start"));
-    let runtime_keys: Vec<&str> = if m.paginated && !declares_start {
-        vec!["start"]
-    } else {
+    let runtime_keys: Vec<&str> = if declares_start {
         Vec::new()
+    } else {
+        vec!["start"]
     };
     let documented = (!mp.errors.is_empty()).then(|| quote!(_ => c::ErrorClass::Documented,));
     quote! {

@@ -37,7 +37,7 @@ pub mod __conformance {
         c::MethodEntry {
             name: "crm.deal.add",
             rest_version: ::b24_runtime::RestVersion::V2,
-            runtime_keys: &[],
+            runtime_keys: &["start"],
             response: c::response::<crate::deal::add::CrmDealAdd>,
             request: c::request::<crate::deal::add::CrmDealAdd>,
             error: |v| c::error::<

@@ -38,7 +38,7 @@ pub mod __conformance {
         c::MethodEntry {
             name: "im.dialog.read",
             rest_version: ::b24_runtime::RestVersion::V2,
-            runtime_keys: &[],
+            runtime_keys: &["start"],
             response: c::response::<crate::dialog::read::ImDialogRead>,
             request: c::request::<crate::dialog::read::ImDialogRead>,
             error: |v| c::error::<
@@ -55,7 +55,7 @@ pub mod __conformance {
         c::MethodEntry {
             name: "im.dialog.unread",
             rest_version: ::b24_runtime::RestVersion::V2,
-            runtime_keys: &[],
+            runtime_keys: &["start"],
             response: c::response::<crate::dialog::unread::ImDialogUnread>,
             request: c::request::<crate::dialog::unread::ImDialogUnread>,
             error: |v| c::error::<
@@ -72,7 +72,7 @@ pub mod __conformance {
         c::MethodEntry {
             name: "im.recent.unread",
             rest_version: ::b24_runtime::RestVersion::V2,
-            runtime_keys: &[],
+            runtime_keys: &["start"],
             response: c::response::<crate::recent::unread::ImRecentUnread>,
             request: c::request::<crate::recent::unread::ImRecentUnread>,
             error: |v| c::error::<

@@ -37,7 +37,7 @@ pub mod __conformance {
         c::MethodEntry {
             name: "tasks.task.get",
             rest_version: ::b24_runtime::RestVersion::V3,
-            runtime_keys: &[],
+            runtime_keys: &["start"],
             response: c::response::<crate::task::get::TasksTaskGet>,
             request: c::request::<crate::task::get::TasksTaskGet>,
             error: |v| c::error::<
