@@ -6,6 +6,6 @@ mod common;
 mod limits;
 mod list;
 mod oauth;
+mod oauth_portal;
 #[path = "../../examples/support/portal.rs"]
 mod portal;
-mod secrets;
