@@ -460,7 +460,10 @@ mod tests {
         assert_eq!(dt("2024-05-01").to_string(), "2024-05-01T00:00:00");
         assert_eq!(dt("01.05.2024").to_string(), "2024-05-01T00:00:00");
         assert_eq!(dt("05/01/2024 10:00:00 am"), v);
-        assert_eq!(dt("12/11/2024 05:59:00 pm").to_string(), "2024-12-11T17:59:00");
+        assert_eq!(
+            dt("12/11/2024 05:59:00 pm").to_string(),
+            "2024-12-11T17:59:00"
+        );
         assert_eq!(dt("12/11/2024 05:59 PM").to_string(), "2024-12-11T17:59:00");
         assert!(DateTime::parse("13/11/2024 05:59:00 pm").is_err());
     }
