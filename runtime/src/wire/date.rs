@@ -2,8 +2,9 @@
 //!
 //! Accepted: ISO-8601 with an offset (`2024-05-01T10:00:00+03:00`, `…Z`, `…+0300`, fractions),
 //! without one (`2024-05-01T10:00:00`, `2024-05-01 10:00:00`), a date alone (`2024-05-01`), the
-//! portal's Russian format (`01.05.2024`, `01.05.2024 10:00:00`), its English one with a 12-hour
-//! clock (`05/01/2024 10:00:00 am`: portals with the English culture format calendar dates so) and
+//! portal's Russian format (`01.05.2024`, `01.05.2024 10:00:00`), its English one, month first with
+//! a 12-hour clock (`05/01/2024`, `05/01/2024 10:00:00 am`: portals with the English culture format
+//! calendar dates so) and
 //! unix seconds (number or string).
 //! Written back as ISO-8601, the form Bitrix24 accepts.
 
@@ -269,7 +270,8 @@ fn parse_date_only(t: &str) -> Option<NaiveDate> {
     if b.len() > 10 {
         return None;
     }
-    ["%Y-%m-%d", "%d.%m.%Y"]
+    // `05/01/2024`: the English culture, month first (as its datetimes).
+    ["%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
 }
@@ -486,6 +488,8 @@ mod tests {
             "2024-05-01T10:00:00+03:00",
             "2024-05-01 23:59:59",
             "01.05.2024 10:00:00",
+            "05/01/2024",
+            "05/01/2024 10:00:00 pm",
         ] {
             assert_eq!(Date::parse(s).unwrap(), d, "{s}");
         }
