@@ -6,7 +6,8 @@
 //!
 //! - **PHP arrays.** The docs' `array` is PHP's array: a list or a map. A field typed plain
 //!   `array` whose example values are JSON objects (keys not all numeric) is an object; the
-//!   fields of its sub-table, if any, are kept. The same for the root `result`.
+//!   fields of its sub-table, if any, are kept; so is one whose example object is keyed by the
+//!   sub-table's own keys (`{"0": …, "5": …}` for rows `0`, `<siteId>`). The same for `result`.
 //! - **Lists of names.** An `array` of objects (a sub-table of fields) whose example values are
 //!   lists of strings is a list of field names (`select: ["ID", "TITLE"]`).
 //! - **Sort orders.** An object with fields whose example values are all `ASC`/`DESC` holds
@@ -19,6 +20,10 @@
 //! - **Objects that are lists.** The mirror of PHP arrays: a field documented as an `object`
 //!   with fields whose example values are all lists is a list, of those objects (lists of
 //!   objects) or of their names (lists of strings).
+//! - **Codes.** A reference the generator would read as an id (`sale_status.id`) whose example
+//!   values are codes (`"MS"`) holds strings.
+//! - **Filter lists.** A scalar field of a `filter` whose example values include lists
+//!   (`"ID": [1, 2]`, any of them) takes either.
 //! - **`char` flags.** `char` reads as a `Y`/`N` flag; one whose example values are other
 //!   strings (`"CATEGORY_ID": "2"`, `"IS_LIMIT": "D"`) is a string.
 //!
@@ -47,21 +52,24 @@ pub const FILTER_OPERATOR_KEYS: &str = "<operator><field>";
 pub fn method(m: &mut Method) {
     let requests: Vec<&Value> = m.examples.requests.iter().map(|e| &e.json).collect();
     fields(&mut m.params, &requests);
+    filter_lists(&mut m.params, &requests);
     filters(&mut m.params);
     alternatives(&mut m.params, &[&m.description, &m.summary]);
+    // The `result` of each response example; examples without one show the bare result (as the
+    // conformance suite reads them).
     let results: Vec<&Value> = m
         .examples
         .responses
         .iter()
-        .filter_map(|e| e.json.as_object())
-        .map(|o| o.get("result").unwrap_or(&Value::Null))
+        .map(|e| match e.json.as_object().and_then(|o| o.get("result")) {
+            Some(r) => r,
+            None => &e.json,
+        })
         .filter(|v| !v.is_null())
         .collect();
     if let Some(r) = m.result.as_mut() {
-        if !field_descriptions(r, &results) {
-            list_of_objects(r, &results);
-            ty(r, &results);
-        }
+        list_of_objects(r, &results);
+        ty(r, &results);
     }
 }
 
@@ -72,16 +80,21 @@ pub fn event(e: &mut Event) {
 }
 
 /// The values of key `name` in the objects among `vals` (and in the objects listed by arrays).
+/// Keys match exactly, else ASCII case-insensitively (the examples spell REST 2 parameters in
+/// either case).
 fn step<'a>(vals: &[&'a Value], name: &str) -> Vec<&'a Value> {
+    let get = |o: &'a serde_json::Map<String, Value>| {
+        o.get(name).or_else(|| {
+            o.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+    };
     let mut out = Vec::new();
     for v in vals {
         match v {
-            Value::Object(o) => out.extend(o.get(name)),
-            Value::Array(a) => out.extend(
-                a.iter()
-                    .filter_map(|e| e.as_object())
-                    .filter_map(|o| o.get(name)),
-            ),
+            Value::Object(o) => out.extend(get(o)),
+            Value::Array(a) => out.extend(a.iter().filter_map(|e| e.as_object()).filter_map(get)),
             _ => {}
         }
     }
@@ -93,6 +106,39 @@ fn fields(fs: &mut [Field], vals: &[&Value]) {
         values_table(f);
         let here = step(vals, &f.name);
         ty(&mut f.ty, &here);
+    }
+}
+
+/// Filter values that are lists (`"ID": [1, 2]`: any of them): a scalar field of a `filter`
+/// whose example values include lists takes either.
+fn filter_lists(fs: &mut [Field], vals: &[&Value]) {
+    for f in fs.iter_mut() {
+        let here = step(vals, &f.name);
+        let is_filter = f.name.eq_ignore_ascii_case("filter");
+        if let Some(children) = object_fields_mut(&mut f.ty) {
+            if !is_filter {
+                filter_lists(children, &here);
+                continue;
+            }
+            for c in children.iter_mut() {
+                let listed = step(&here, &c.name).iter().any(|v| v.is_array());
+                if listed && is_scalar(&c.ty.kind) && c.ty.kind != Kind::Any {
+                    let one = std::mem::take(&mut c.ty);
+                    let many = Type::new(
+                        format!("{}[]", one.doc),
+                        Kind::Array {
+                            item: Box::new(one.clone()),
+                        },
+                    );
+                    c.ty = Type::new(
+                        format!("{} | {}", one.doc, many.doc),
+                        Kind::Union {
+                            variants: vec![one, many],
+                        },
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -188,8 +234,17 @@ fn ty(t: &mut Type, vals: &[&Value]) {
     }
     let plain = plain_array(t);
     if let Kind::Array { item } = &mut t.kind {
+        // An example object keyed by the item's documented keys is the object itself.
+        let documented = |v: &Value| match (&item.kind, v.as_object()) {
+            (Kind::Object { fields }, Some(o)) => {
+                o.keys().any(|k| fields.iter().any(|f| &f.name == k))
+            }
+            _ => false,
+        };
         // PHP arrays that the examples show as maps.
-        if plain && vals.iter().any(|v| is_map(v)) && !vals.iter().any(|v| is_list(v)) {
+        let maps = vals.iter().any(|v| is_map(v) || documented(v));
+        let lists = vals.iter().any(|v| is_list(v) && !documented(v));
+        if plain && maps && !lists {
             let fields = match std::mem::take(&mut item.kind) {
                 Kind::Object { fields } => fields,
                 _ => Vec::new(),
@@ -208,8 +263,22 @@ fn ty(t: &mut Type, vals: &[&Value]) {
             **item = Type::new("string", Kind::String);
         }
     }
-    if matches!(&t.kind, Kind::Object { fields } if !fields.is_empty())
-        && t.doc.trim().eq_ignore_ascii_case("object")
+    if let Kind::Ref { .. } = &t.kind {
+        // References whose examples are codes (`"MS"` for `sale_status.id`) hold strings.
+        let code = |v: &&&Value| {
+            v.as_str().is_some_and(|s| {
+                let s = s.trim();
+                !s.is_empty()
+                    && s.parse::<f64>().is_err()
+                    && !crate::conformance::is_placeholder_value(s)
+            })
+        };
+        if vals.iter().any(|v| code(&v)) {
+            t.kind = Kind::String;
+            return;
+        }
+    }
+    if matches!(&t.kind, Kind::Object { fields } if !fields.is_empty() || t.doc.trim().eq_ignore_ascii_case("object"))
         && !vals.is_empty()
         && vals
             .iter()
@@ -222,7 +291,7 @@ fn ty(t: &mut Type, vals: &[&Value]) {
         } else if items.iter().all(|v| v.is_object()) {
             Some(std::mem::take(t))
         } else {
-            None
+            Some(Type::new("any", Kind::Any))
         };
         if let Some(item) = item {
             *t = Type::new(
@@ -232,6 +301,9 @@ fn ty(t: &mut Type, vals: &[&Value]) {
                 },
             );
         }
+    }
+    if field_descriptions(t, vals) {
+        return;
     }
     if let Kind::Object { fields: fs } = &mut t.kind {
         let maps: Vec<&Value> = vals.iter().copied().filter(|v| v.is_object()).collect();
