@@ -26,7 +26,8 @@
 //!     `"5"`): the params type holds integers and doubles as numbers and strings as strings, and
 //!     the portal reads both spellings the same way (its PHP code casts);
 //!   - date formatting: two strings that parse as the same [`wire::DateTime`] are equal (the
-//!     params type re-encodes dates as ISO-8601);
+//!     params type re-encodes dates as ISO-8601), and a `date` field keeps the date of a
+//!     datetime (`2024-05-01T10:00:00+03:00` re-encodes as `2024-05-01`);
 //!   - `null`: a key whose value is `null` may be absent after re-encoding (an unset optional).
 //!
 //!   - the case of top-level keys in REST 2 (`ID` = `id`, `FIELDS` = `fields`): REST 2's
