@@ -128,8 +128,9 @@ pub fn read(dirs: &[PathBuf]) -> Reading {
             unresolved_links.push((r.id.clone(), a.clone()));
         }
     }
-    let (mut methods, events, merge_diags) = merge::merge(results);
+    let (mut methods, mut events, merge_diags) = merge::merge(results);
     methods.iter_mut().for_each(refine::method);
+    events.iter_mut().for_each(refine::event);
     diagnostics.extend(merge_diags);
     diagnostics.sort();
     diagnostics.dedup();

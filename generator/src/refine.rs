@@ -6,57 +6,95 @@
 //!
 //! - **PHP arrays.** The docs' `array` is PHP's array: a list or a map. A field typed plain
 //!   `array` whose example values are JSON objects (keys not all numeric) is an object; the
-//!   fields of its sub-table, if any, are kept. The same for the root `result`.
+//!   fields of its sub-table, if any, are kept; so is one whose example object is keyed by the
+//!   sub-table's own keys (`{"0": …, "5": …}` for rows `0`, `<siteId>`). The same for `result`.
 //! - **Lists of names.** An `array` of objects (a sub-table of fields) whose example values are
 //!   lists of strings is a list of field names (`select: ["ID", "TITLE"]`).
 //! - **Sort orders.** An object with fields whose example values are all `ASC`/`DESC` holds
 //!   strings (`order: {"ID": "ASC"}`: the sub-table lists the sortable fields, not their values).
-//! - **Field descriptions.** A `result` object whose example values are all field descriptions
-//!   (`{"ID": {"type": "integer", "isRequired": false, …}}`) keeps its documented keys, each an
-//!   object of its own (the description), not the field's value type.
+//! - **Field descriptions.** A `result` object documented with the fields' own (scalar) types
+//!   whose example values are all field descriptions (`{"ID": {"type": "integer", "isRequired":
+//!   false, …}}`) keeps its documented keys, each an object of its own (the description).
+//! - **Lists of objects.** A `result` documented as an object (or by its fields alone) whose
+//!   examples are all lists of objects is a list of such objects.
+//! - **Objects that are lists.** The mirror of PHP arrays: a field documented as an `object`
+//!   with fields whose example values are all lists is a list, of those objects (lists of
+//!   objects) or of their names (lists of strings).
+//! - **Codes.** A reference the generator would read as an id (`sale_status.id`) whose example
+//!   values are codes (`"MS"`) holds strings.
+//! - **Filter lists.** A scalar field of a `filter` whose example values include lists
+//!   (`"ID": [1, 2]`, any of them) takes either.
+//! - **`char` flags.** `char` reads as a `Y`/`N` flag; one whose example values are other
+//!   strings (`"CATEGORY_ID": "2"`, `"IS_LIMIT": "D"`) is a string.
 //!
-//! And one rule from the pages' prose: parameters a note names as alternatives ("At least one of
-//! the parameters must be specified: `IBLOCK_ID` or `IBLOCK_CODE`", "хотя бы один из
-//! параметров") are not each required.
+//! And three rules from the pages' structure and prose:
+//! - a `filter` object parameter takes its fields' names behind Bitrix24's filter operators
+//!   (`>=DATE_CREATE`, `!ID`, `%TITLE`): a placeholder row [`FILTER_OPERATOR_KEYS`] records it
+//!   (the generated filter gets an `extra` map for them);
+//! - a sub-table whose only row repeats its parent's name (`IS_ACCESSIBLE_BEFORE` → a table of
+//!   one row `IS_ACCESSIBLE_BEFORE` listing `Y`, `N`, `undefined`) describes the parent's values,
+//!   not a nested object;
+//! - parameters a note names as alternatives ("At least one of the parameters must be specified:
+//!   `IBLOCK_ID` or `IBLOCK_CODE`", "хотя бы один из параметров") are not each required.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 use serde_json::Value;
 
-use crate::ir::{Field, Kind, Method, Type};
+use crate::ir::{Event, Field, Kind, Method, Type};
+
+/// The placeholder row of a filter's operator keys; `b24_runtime::conformance::de` knows it by
+/// the same name.
+pub const FILTER_OPERATOR_KEYS: &str = "<operator><field>";
 
 /// Applies every rule to one method.
 pub fn method(m: &mut Method) {
     let requests: Vec<&Value> = m.examples.requests.iter().map(|e| &e.json).collect();
     fields(&mut m.params, &requests);
+    filter_lists(&mut m.params, &requests);
+    filters(&mut m.params);
     alternatives(&mut m.params, &[&m.description, &m.summary]);
+    // The `result` of each response example; examples without one show the bare result (as the
+    // conformance suite reads them).
     let results: Vec<&Value> = m
         .examples
         .responses
         .iter()
-        .filter_map(|e| e.json.as_object())
-        .map(|o| o.get("result").unwrap_or(&Value::Null))
+        .map(|e| match e.json.as_object().and_then(|o| o.get("result")) {
+            Some(r) => r,
+            None => &e.json,
+        })
         .filter(|v| !v.is_null())
         .collect();
     if let Some(r) = m.result.as_mut() {
-        if !field_descriptions(r, &results) {
-            ty(r, &results);
-        }
+        list_of_objects(r, &results);
+        ty(r, &results);
     }
 }
 
+/// Applies the rules to one event's payload.
+pub fn event(e: &mut Event) {
+    let payloads: Vec<&Value> = e.examples.iter().map(|x| &x.json).collect();
+    fields(&mut e.payload, &payloads);
+}
+
 /// The values of key `name` in the objects among `vals` (and in the objects listed by arrays).
+/// Keys match exactly, else ASCII case-insensitively (the examples spell REST 2 parameters in
+/// either case).
 fn step<'a>(vals: &[&'a Value], name: &str) -> Vec<&'a Value> {
+    let get = |o: &'a serde_json::Map<String, Value>| {
+        o.get(name).or_else(|| {
+            o.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+    };
     let mut out = Vec::new();
     for v in vals {
         match v {
-            Value::Object(o) => out.extend(o.get(name)),
-            Value::Array(a) => out.extend(
-                a.iter()
-                    .filter_map(|e| e.as_object())
-                    .filter_map(|o| o.get(name)),
-            ),
+            Value::Object(o) => out.extend(get(o)),
+            Value::Array(a) => out.extend(a.iter().filter_map(|e| e.as_object()).filter_map(get)),
             _ => {}
         }
     }
@@ -65,8 +103,105 @@ fn step<'a>(vals: &[&'a Value], name: &str) -> Vec<&'a Value> {
 
 fn fields(fs: &mut [Field], vals: &[&Value]) {
     for f in fs.iter_mut() {
+        values_table(f);
         let here = step(vals, &f.name);
         ty(&mut f.ty, &here);
+    }
+}
+
+/// Filter values that are lists (`"ID": [1, 2]`: any of them): a scalar field of a `filter`
+/// whose example values include lists takes either.
+fn filter_lists(fs: &mut [Field], vals: &[&Value]) {
+    for f in fs.iter_mut() {
+        let here = step(vals, &f.name);
+        let is_filter = f.name.eq_ignore_ascii_case("filter");
+        if let Some(children) = object_fields_mut(&mut f.ty) {
+            if !is_filter {
+                filter_lists(children, &here);
+                continue;
+            }
+            for c in children.iter_mut() {
+                let listed = step(&here, &c.name).iter().any(|v| v.is_array());
+                if listed && is_scalar(&c.ty.kind) && c.ty.kind != Kind::Any {
+                    let one = std::mem::take(&mut c.ty);
+                    let many = Type::new(
+                        format!("{}[]", one.doc),
+                        Kind::Array {
+                            item: Box::new(one.clone()),
+                        },
+                    );
+                    c.ty = Type::new(
+                        format!("{} | {}", one.doc, many.doc),
+                        Kind::Union {
+                            variants: vec![one, many],
+                        },
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The filter rule, on `filter` parameters at any depth.
+fn filters(fs: &mut [Field]) {
+    for f in fs.iter_mut() {
+        let object = matches!(f.ty.kind, Kind::Object { .. });
+        if let Some(children) = object_fields_mut(&mut f.ty) {
+            let is_filter = object
+                && f.name.eq_ignore_ascii_case("filter")
+                && children.iter().any(|c| !c.name.is_empty())
+                && !children.iter().any(|c| c.name == FILTER_OPERATOR_KEYS);
+            if is_filter {
+                children.push(Field {
+                    name: FILTER_OPERATOR_KEYS.to_owned(),
+                    ty: Type::default(),
+                    doc: crate::ir::Text {
+                        en: Some(
+                            "A field above behind a filter operator: `>=DATE_CREATE`, `!ID`, `%TITLE`…"
+                                .to_owned(),
+                        ),
+                        ru: Some(
+                            "Поле выше с оператором фильтра: `>=DATE_CREATE`, `!ID`, `%TITLE`…"
+                                .to_owned(),
+                        ),
+                    },
+                    ..Field::default()
+                });
+            } else {
+                filters(children);
+            }
+        }
+    }
+}
+
+/// The sub-table rule: `f`'s only nested row, named like `f`, describes `f`'s values.
+fn values_table(f: &mut Field) {
+    let Kind::Object { fields } = &mut f.ty.kind else {
+        return;
+    };
+    if f.ty.doc.trim().eq_ignore_ascii_case("object")
+        || fields.len() != 1
+        || fields[0].name != f.name
+    {
+        return;
+    }
+    let only = fields.remove(0);
+    f.ty = only.ty;
+    if f.values.is_empty() {
+        f.values = only.values;
+    }
+}
+
+/// A value a `Y`/`N` flag reads (`Y`, `n`, `1`, `true`…).
+fn is_flag(v: &Value) -> bool {
+    match v {
+        Value::Bool(_) | Value::Null => true,
+        Value::Number(n) => matches!(n.as_i64(), Some(0 | 1)),
+        Value::String(s) => matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "" | "y" | "n" | "1" | "0" | "true" | "false"
+        ),
+        _ => false,
     }
 }
 
@@ -90,10 +225,26 @@ fn plain_array(t: &Type) -> bool {
 }
 
 fn ty(t: &mut Type, vals: &[&Value]) {
+    if t.kind == Kind::YesNo
+        && t.doc.trim().eq_ignore_ascii_case("char")
+        && vals.iter().any(|v| !is_flag(v))
+    {
+        t.kind = Kind::String;
+        return;
+    }
     let plain = plain_array(t);
     if let Kind::Array { item } = &mut t.kind {
+        // An example object keyed by the item's documented keys is the object itself.
+        let documented = |v: &Value| match (&item.kind, v.as_object()) {
+            (Kind::Object { fields }, Some(o)) => {
+                o.keys().any(|k| fields.iter().any(|f| &f.name == k))
+            }
+            _ => false,
+        };
         // PHP arrays that the examples show as maps.
-        if plain && vals.iter().any(|v| is_map(v)) && !vals.iter().any(|v| is_list(v)) {
+        let maps = vals.iter().any(|v| is_map(v) || documented(v));
+        let lists = vals.iter().any(|v| is_list(v) && !documented(v));
+        if plain && maps && !lists {
             let fields = match std::mem::take(&mut item.kind) {
                 Kind::Object { fields } => fields,
                 _ => Vec::new(),
@@ -111,6 +262,48 @@ fn ty(t: &mut Type, vals: &[&Value]) {
             // Lists of field names.
             **item = Type::new("string", Kind::String);
         }
+    }
+    if let Kind::Ref { .. } = &t.kind {
+        // References whose examples are codes (`"MS"` for `sale_status.id`) hold strings.
+        let code = |v: &&&Value| {
+            v.as_str().is_some_and(|s| {
+                let s = s.trim();
+                !s.is_empty()
+                    && s.parse::<f64>().is_err()
+                    && !crate::conformance::is_placeholder_value(s)
+            })
+        };
+        if vals.iter().any(|v| code(&v)) {
+            t.kind = Kind::String;
+            return;
+        }
+    }
+    if matches!(&t.kind, Kind::Object { fields } if !fields.is_empty() || t.doc.trim().eq_ignore_ascii_case("object"))
+        && !vals.is_empty()
+        && vals
+            .iter()
+            .all(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        // Objects that are lists.
+        let items: Vec<&Value> = vals.iter().filter_map(|v| v.as_array()).flatten().collect();
+        let item = if items.iter().all(|v| v.is_string()) {
+            Some(Type::new("string", Kind::String))
+        } else if items.iter().all(|v| v.is_object()) {
+            Some(std::mem::take(t))
+        } else {
+            Some(Type::new("any", Kind::Any))
+        };
+        if let Some(item) = item {
+            *t = Type::new(
+                "object[]",
+                Kind::Array {
+                    item: Box::new(item),
+                },
+            );
+        }
+    }
+    if field_descriptions(t, vals) {
+        return;
     }
     if let Kind::Object { fields: fs } = &mut t.kind {
         let maps: Vec<&Value> = vals.iter().copied().filter(|v| v.is_object()).collect();
@@ -142,14 +335,15 @@ fn ty(t: &mut Type, vals: &[&Value]) {
     }
 }
 
-/// `{"type": …, "isRequired": …}`: how `*.fields` methods describe one field.
+/// `{"type": …, "isRequired": …}`, `{"TYPE": …, "USE_IN_FILTER": …}`: how `*.fields` methods
+/// describe one field.
 fn is_field_description(v: &Value) -> bool {
-    v.as_object().is_some_and(|o| {
-        o.contains_key("type")
-            && ["isRequired", "isReadOnly", "isMultiple"]
-                .iter()
-                .any(|k| o.contains_key(*k))
-    })
+    v.as_object()
+        .is_some_and(|o| o.contains_key("type") || o.contains_key("TYPE"))
+}
+
+fn is_scalar(k: &Kind) -> bool {
+    !matches!(k, Kind::Object { .. } | Kind::Array { .. } | Kind::Any)
 }
 
 /// The field-descriptions rule; `true` when it applied.
@@ -157,7 +351,9 @@ fn field_descriptions(t: &mut Type, results: &[&Value]) -> bool {
     let Kind::Object { fields } = &mut t.kind else {
         return false;
     };
+    let scalars = fields.iter().filter(|f| is_scalar(&f.ty.kind)).count();
     let describes = !fields.is_empty()
+        && scalars * 2 >= fields.len()
         && !results.is_empty()
         && results.iter().all(|r| {
             r.as_object()
@@ -170,6 +366,24 @@ fn field_descriptions(t: &mut Type, results: &[&Value]) -> bool {
         }
     }
     describes
+}
+
+/// The lists-of-objects rule.
+fn list_of_objects(t: &mut Type, results: &[&Value]) {
+    let lists = !results.is_empty()
+        && results.iter().all(|r| {
+            r.as_array()
+                .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))
+        });
+    if lists && matches!(&t.kind, Kind::Object { fields } if !fields.is_empty()) {
+        let object = std::mem::replace(t, Type::default());
+        *t = Type::new(
+            object.doc.clone(),
+            Kind::Array {
+                item: Box::new(object),
+            },
+        );
+    }
 }
 
 static ALTERNATIVES: LazyLock<Regex> = LazyLock::new(|| {
@@ -354,6 +568,78 @@ mod tests {
             panic!("result stays an object")
         };
         assert!(matches!(&fields[0].ty.kind, Kind::Object { fields } if fields.is_empty()));
+    }
+
+    #[test]
+    fn lists_flags_and_value_tables() {
+        let mut cat = field("CATEGORY_ID", Type::new("char", Kind::YesNo), false);
+        cat.doc = Text::default();
+        let mut m = Method {
+            result: Some(obj(vec![
+                cat,
+                field("ACTIVE", Type::new("char", Kind::YesNo), false),
+            ])),
+            ..Method::default()
+        };
+        m.examples.responses = vec![ex(json!({"result": [{"CATEGORY_ID": "2", "ACTIVE": "Y"}]}))];
+        method(&mut m);
+        let Some(Type {
+            kind: Kind::Array { item },
+            ..
+        }) = &m.result
+        else {
+            panic!("a list")
+        };
+        let Kind::Object { fields } = &item.kind else {
+            panic!("of objects")
+        };
+        assert_eq!(fields[0].ty.kind, Kind::String);
+        assert_eq!(fields[1].ty.kind, Kind::YesNo);
+
+        let inner = field("FLAG", Type::new("string", Kind::Enum), true);
+        let mut e = Event {
+            payload: vec![field(
+                "FLAG",
+                Type::new(
+                    "string",
+                    Kind::Object {
+                        fields: vec![inner],
+                    },
+                ),
+                true,
+            )],
+            ..Event::default()
+        };
+        event(&mut e);
+        assert_eq!(e.payload[0].ty.kind, Kind::Enum);
+    }
+
+    #[test]
+    fn filters_and_objects_that_are_lists() {
+        let sub = || obj(vec![field("ID", int(), false)]);
+        let mut m = Method {
+            params: vec![
+                field("filter", sub(), false),
+                field("select", sub(), false),
+                field("rows", sub(), false),
+            ],
+            ..Method::default()
+        };
+        m.examples.requests = vec![ex(json!({"select": ["ID"], "rows": [{"ID": 1}]}))];
+        method(&mut m);
+        let Kind::Object { fields } = &m.params[0].ty.kind else {
+            panic!("filter stays an object")
+        };
+        assert_eq!(fields[1].name, FILTER_OPERATOR_KEYS);
+        assert!(crate::rust::naming::is_placeholder(FILTER_OPERATOR_KEYS));
+        assert!(matches!(&m.params[1].ty.kind, Kind::Array { item } if item.kind == Kind::String));
+        assert!(matches!(&m.params[2].ty.kind,
+            Kind::Array { item } if matches!(&item.kind, Kind::Object { fields } if fields[0].name == "ID")));
+        method(&mut m);
+        let Kind::Object { fields } = &m.params[0].ty.kind else {
+            panic!()
+        };
+        assert_eq!(fields.len(), 2, "applied once");
     }
 
     #[test]

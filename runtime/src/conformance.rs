@@ -26,8 +26,14 @@
 //!     `"5"`): the params type holds integers and doubles as numbers and strings as strings, and
 //!     the portal reads both spellings the same way (its PHP code casts);
 //!   - date formatting: two strings that parse as the same [`wire::DateTime`] are equal (the
-//!     params type re-encodes dates as ISO-8601);
+//!     params type re-encodes dates as ISO-8601), and a `date` field keeps the date of a
+//!     datetime (`2024-05-01T10:00:00+03:00` re-encodes as `2024-05-01`);
 //!   - `null`: a key whose value is `null` may be absent after re-encoding (an unset optional).
+//!
+//!   - the case of top-level keys in REST 2 (`ID` = `id`, `FIELDS` = `fields`): REST 2's
+//!     services look parameters up in either case (crm's `resolveParam`/`resolveArrayParam`,
+//!     `array_change_key_case` in others), and the docs' tables and examples use both; nested
+//!     keys (`fields.TITLE`) must match exactly, and REST 3 keys too.
 //!
 //!   Booleans are not normalised: `true` is not `"Y"` nor `1` (the portal compares flags as
 //!   strings). Keys the runtime sets itself ([`MethodEntry::runtime_keys`], `start` of list
@@ -77,6 +83,10 @@ pub mod __private {
 #[macro_export]
 macro_rules! conformance_params {
     ($name:ident { $($kind:ident $key:literal => $field:ident : $seed:ident,)* } $(extra [$($pat:literal),* $(,)?])?) => {
+        impl $crate::conformance::ParamsKeys for $name {
+            const KEYS: &'static [&'static str] = &[$($key),*];
+        }
+
         impl<'de> $crate::conformance::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::conformance::__private::serde::Deserializer<'de>>(
                 d: D,
@@ -104,10 +114,7 @@ macro_rules! conformance_params {
                                         $crate::conformance_params!(@seed $kind $seed),
                                     )?);
                                 })*
-                                _ if PATTERNS
-                                    .iter()
-                                    .any(|p| $crate::conformance::de::matches_pattern(p, &key)) =>
-                                {
+                                _ if $crate::conformance::de::matches_key(PATTERNS, FIELDS, &key) => {
                                     let v = map.next_value::<$crate::conformance::__private::serde_json::Value>()?;
                                     extra.insert(key, v);
                                 }
@@ -273,10 +280,9 @@ pub fn response<M: Method>(example: &Value) -> Result<(), Mismatch> {
     }
     for key in ["total", "next"] {
         if let Some(v) = envelope.get(key) {
-            let n = wire::opt_i64(v).map_err(|e| Mismatch::new(key, "u64", e.to_string()))?;
-            if n.is_some_and(|n| n < 0) {
-                return Err(Mismatch::new(key, "u64", "a negative cursor"));
-            }
+            // As the client reads them (a negative one, `"total": -1` of uncounted lists, is
+            // no cursor).
+            wire::opt_i64(v).map_err(|e| Mismatch::new(key, "i64", e.to_string()))?;
         }
     }
     Ok(())
@@ -347,16 +353,24 @@ pub fn error<M: Method>(
     })
 }
 
+/// The documented keys of a params struct (implemented by [`conformance_params!`]).
+pub trait ParamsKeys {
+    const KEYS: &'static [&'static str];
+}
+
 /// A request example fits `M::Params` (see the module docs).
 pub fn request<M: Method>(example: &Value, runtime_keys: &[&str]) -> Result<(), Mismatch>
 where
-    M::Params: DeserializeOwned,
+    M::Params: DeserializeOwned + ParamsKeys,
 {
     let expected = type_name::<M::Params>();
     let mut example = example.clone();
     if let Some(o) = example.as_object_mut() {
         for k in runtime_keys {
             o.remove(*k);
+        }
+        if M::REST_VERSION == RestVersion::V2 {
+            documented_case(o, <M::Params as ParamsKeys>::KEYS);
         }
     }
     let params: M::Params = decode_value(&example, "")?;
@@ -369,6 +383,29 @@ where
             format!("encodes back differently: {}", d.message),
         )
     })
+}
+
+/// REST 2 looks top-level parameters up whatever their case (`ID` for `id`, `FIELDS` for
+/// `fields`, `filter` for `FILTER`): a key that is not documented but equals exactly one
+/// documented key (ASCII case-insensitively) that the example does not also give is renamed to
+/// the documented spelling.
+fn documented_case(o: &mut Map<String, Value>, keys: &[&str]) {
+    let renames: Vec<(String, &str)> = o
+        .keys()
+        .filter(|k| !keys.contains(&k.as_str()))
+        .filter_map(|k| {
+            let mut same = keys.iter().filter(|d| d.eq_ignore_ascii_case(k));
+            match (same.next(), same.next()) {
+                (Some(d), None) if !o.contains_key(*d) => Some((k.clone(), *d)),
+                _ => None,
+            }
+        })
+        .collect();
+    for (from, to) in renames {
+        if let Some(v) = o.remove(&from) {
+            o.insert(to.to_owned(), v);
+        }
+    }
 }
 
 /// An event payload example decodes into `P`.
@@ -491,5 +528,156 @@ pub fn main(methods: &[&[MethodEntry]], events: &[&[EventEntry]]) -> std::proces
             eprintln!("harness: {e}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(serde::Serialize)]
+    struct P {
+        id: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fields: Option<Value>,
+    }
+    crate::conformance_params!(P {
+        req "id" => id: lenient,
+        opt "fields" => fields: plain,
+    });
+
+    #[derive(Debug)]
+    struct E(String);
+    impl MethodError for E {
+        fn from_code(code: &str, _: &str) -> Self {
+            E(code.to_owned())
+        }
+        fn code(&self) -> &str {
+            &self.0
+        }
+    }
+
+    struct V2;
+    impl Method for V2 {
+        const NAME: &'static str = "x.get";
+        const REST_VERSION: RestVersion = RestVersion::V2;
+        const READ_ONLY: bool = true;
+        type Params = P;
+        type Result = Vec<i64>;
+        type Error = E;
+    }
+
+    struct V3;
+    impl Method for V3 {
+        const NAME: &'static str = "x.get";
+        const REST_VERSION: RestVersion = RestVersion::V3;
+        const READ_ONLY: bool = true;
+        type Params = P;
+        type Result = Vec<i64>;
+        type Error = E;
+    }
+
+    #[test]
+    fn requests() {
+        request::<V2>(
+            &json!({"ID": "5", "start": 0, "fields": {"A": 1}}),
+            &["start"],
+        )
+        .unwrap();
+        let e = request::<V3>(&json!({"ID": 5}), &[]).unwrap_err();
+        assert!(e.message.contains("unknown field `ID`"), "{e}");
+        let e = request::<V2>(&json!({"id": 5, "start": 0}), &[]).unwrap_err();
+        assert!(e.message.contains("unknown field `start`"), "{e}");
+        let e = request::<V2>(&json!({"id": 5, "fields": {"A": 1}, "FIELDS": 1}), &[]).unwrap_err();
+        assert!(e.message.contains("`FIELDS`"), "both spellings: {e}");
+        let e = request::<V2>(&json!({"fields": null}), &[]).unwrap_err();
+        assert!(e.message.contains("missing field `id`"), "{e}");
+    }
+
+    #[test]
+    fn responses_and_errors() {
+        response::<V2>(
+            &json!({"result": [1, "2"], "total": 2, "next": 50, "time": {"start": 1.5}}),
+        )
+        .unwrap_err();
+        response::<V2>(&json!({"result": [1, 2], "total": -1, "time": {"start": 1.5}})).unwrap();
+        response::<V2>(&json!([1, 2])).unwrap();
+        let e = response::<V2>(&json!({"result": [1, {"a": 1}]})).unwrap_err();
+        assert_eq!(e.path, "result[1]");
+        assert!(!e.message.contains(" at line "), "{e}");
+        let e = response::<V2>(&json!({"result": [1], "time": {"start": "x"}})).unwrap_err();
+        assert_eq!(e.path, "time.start");
+        let e = response::<V2>(&json!({"error": "X"})).unwrap_err();
+        assert_eq!(e.path, "error");
+        let classify = |e: &E| {
+            if e.0 == "KNOWN" {
+                ErrorClass::Documented
+            } else {
+                ErrorClass::Other
+            }
+        };
+        let fit = error::<V2>(
+            &json!({"error": "KNOWN", "error_description": "d"}),
+            classify,
+        )
+        .unwrap();
+        assert_eq!(
+            (fit.code.as_str(), fit.class),
+            ("KNOWN", ErrorClass::Documented)
+        );
+        let fit = error::<V3>(&json!({"error": {"code": "X", "message": "m"}}), classify).unwrap();
+        assert_eq!(fit.class, ErrorClass::Other);
+        assert!(error::<V2>(&json!({"result": 1}), classify).is_err());
+        assert!(error::<V2>(&json!({"error": ["x"]}), classify).is_err());
+    }
+
+    #[test]
+    fn run_names_missing_methods() {
+        let methods = [MethodEntry {
+            name: "x.get",
+            rest_version: RestVersion::V2,
+            runtime_keys: &["start"],
+            response: response::<V2>,
+            request: request::<V2>,
+            error: |v| error::<V2>(v, |_| ErrorClass::Other),
+        }];
+        let cases = vec![
+            Case {
+                id: 0,
+                kind: CaseKind::Request,
+                name: "x.get".into(),
+                rest_version: 2,
+                json: json!({"id": 1, "start": 50}),
+            },
+            Case {
+                id: 1,
+                kind: CaseKind::Response,
+                name: "x.get".into(),
+                rest_version: 3,
+                json: json!({"result": []}),
+            },
+            Case {
+                id: 2,
+                kind: CaseKind::Event,
+                name: "onX".into(),
+                rest_version: 0,
+                json: json!({}),
+            },
+        ];
+        let out = run(&[&methods], &[], &cases);
+        assert_eq!(out[0].mismatch, None);
+        assert!(out[1]
+            .mismatch
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("REST 3 method `x.get`"));
+        assert!(out[2]
+            .mismatch
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("event `onX`"));
     }
 }

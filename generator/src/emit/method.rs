@@ -63,8 +63,11 @@ pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &proc_macro2::Ident) 
         .then(|| quote!(impl #core::Paginated for #ty {}));
     let output = match &mp.output {
         OutputPlan::Struct => None,
-        OutputPlan::Alias(t) => {
-            let t = root_ty(t, core);
+        OutputPlan::Alias(ty) => {
+            let t = root_ty(ty, core);
+            // `boolean | null`: the portal may answer `"result": null` (a `Value` holds it).
+            let nullable = *ty != Ty::Value && m.result.as_ref().is_some_and(|r| r.nullable);
+            let t = if nullable { quote!(Option<#t>) } else { t };
             Some(quote! {
                 /// The `result` of the call.
                 pub type Output = #t;

@@ -294,7 +294,29 @@ pub fn is_placeholder(name: &str) -> bool {
     }
     // `UF_CRM_xxx`, `PROPERTY_XXX`, `xxx`: the x-run stands for a code.
     let last = n.rsplit('_').next().unwrap_or(n);
-    last.len() >= 3 && last.chars().all(|c| c == 'x' || c == 'X')
+    if last.len() >= 3 && last.chars().all(|c| c == 'x' || c == 'X') {
+        return true;
+    }
+    numbered_placeholder(n).is_some()
+}
+
+/// `propertyN`, `fieldN`, `PROPERTY_N`, `PROPERTY_PropertyId`: a name whose end stands for a
+/// number; the prefix before it.
+pub fn numbered_placeholder(name: &str) -> Option<&str> {
+    if let Some(p) = name.strip_suffix('N') {
+        // `fieldN` (after a lower-case letter), `PROPERTY_N` (after `_`).
+        if p.ends_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+            return Some(p);
+        }
+    }
+    // `PROPERTY_PropertyId`: a camel-case `…Id` segment after an upper-case prefix.
+    let (prefix, last) = name.rsplit_once('_')?;
+    let camel = last.len() > 2
+        && last.ends_with("Id")
+        && last.starts_with(|c: char| c.is_ascii_uppercase())
+        && last.chars().any(|c| c.is_ascii_lowercase());
+    (camel && !prefix.is_empty() && !prefix.chars().any(|c| c.is_ascii_lowercase()))
+        .then(|| &name[..prefix.len() + 1])
 }
 
 /// Wire segments of a method name → module idents (`im.dialog.read` → `im`, `dialog`, `read`).
@@ -420,9 +442,18 @@ mod tests {
             "LANGUAGE_ID (LANG)",
             "data.FIELDS",
             "",
+            "propertyN",
+            "fieldN",
+            "PROPERTY_N",
+            "PROPERTY_PropertyId",
         ] {
             assert!(is_placeholder(p), "{p:?}");
         }
+        assert_eq!(numbered_placeholder("propertyN"), Some("property"));
+        assert_eq!(
+            numbered_placeholder("PROPERTY_PropertyId"),
+            Some("PROPERTY_")
+        );
         for real in [
             "ID",
             "DIALOG_ID",
@@ -431,6 +462,11 @@ mod tests {
             ">ID",
             "<=DATE",
             "max",
+            "MIN",
+            "DOMAIN",
+            "userId",
+            "ENTITY_ID",
+            "PARENT_Id",
         ] {
             assert!(!is_placeholder(real), "{real:?}");
         }

@@ -412,6 +412,19 @@ impl<'a> Trie<'a> {
     }
 }
 
+/// A `result` (or an element of a `result` list) typed as a reference: the object the reference
+/// names (`crm_currency` for `crm.currency.get` is the currency, not its code), so unstructured;
+/// an explicit id (`….id`, `…_id`) stays an integer.
+fn root_ref(name: &str, stats: &mut Stats) -> Ty {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".id") || lower.ends_with("_id") {
+        Ty::I64
+    } else {
+        stats.untyped_values += 1;
+        Ty::Value
+    }
+}
+
 fn plan_method<'a>(
     m: &'a Method,
     suffix: Option<&str>,
@@ -449,6 +462,7 @@ fn plan_method<'a>(
                 OutputPlan::Struct
             }
             Kind::Array { item } => OutputPlan::Alias(Ty::Vec(Box::new(b.item_ty(item, stats)))),
+            Kind::Ref { name } => OutputPlan::Alias(root_ref(name, stats)),
             _ => OutputPlan::Alias(b.ty(None, "Output", t, stats)),
         },
     };
@@ -595,6 +609,7 @@ impl<'a> TypesBuilder<'a> {
                 self.build_struct("Item".into(), None, fields, stats);
                 Ty::Struct("Item".into())
             }
+            Kind::Ref { name } => root_ref(name, stats),
             _ => self.ty(None, "Item", item, stats),
         }
     }

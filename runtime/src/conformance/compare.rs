@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::wire::DateTime;
+use crate::wire::{Date, DateTime};
 
 /// Where two JSON values differ.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,10 +107,15 @@ fn scalar_eq(a: &Value, b: &Value) -> bool {
             matches!((number_of(a), number_of(b)), (Some(p), Some(q)) if p == q)
         }
         (Value::String(x), Value::String(y)) => {
-            // Two spellings of one date or datetime.
-            !is_number(x)
-                && !is_number(y)
-                && matches!((DateTime::parse(x), DateTime::parse(y)), (Ok(p), Ok(q)) if p == q)
+            if is_number(x) || is_number(y) {
+                return false;
+            }
+            // Two spellings of one date or datetime; or a datetime a date field keeps the date of.
+            let same_instant =
+                matches!((DateTime::parse(x), DateTime::parse(y)), (Ok(p), Ok(q)) if p == q);
+            let date_of = y.len() == 10
+                && matches!((Date::parse(x), Date::parse(y)), (Ok(p), Ok(q)) if p == q);
+            same_instant || date_of
         }
         _ => false,
     }
@@ -141,6 +146,14 @@ mod tests {
         assert!(same(
             json!({"D": "2024-05-01T10:00:00+0300"}),
             json!({"D": "2024-05-01T10:00:00+03:00"})
+        ));
+        assert!(same(
+            json!({"D": "2024-05-01T10:00:00+03:00"}),
+            json!({"D": "2024-05-01"})
+        ));
+        assert!(!same(
+            json!({"D": "2024-05-02T10:00:00"}),
+            json!({"D": "2024-05-01"})
         ));
     }
 

@@ -124,12 +124,40 @@ pub mod seed {
     }
 }
 
+/// The placeholder row of a filter: any documented key behind an operator prefix (`>=DATE_CREATE`,
+/// `!ID`, `%TITLE`, `@ENTITY_TYPE_ID`), Bitrix24's filter syntax.
+pub const FILTER_OPERATOR_KEYS: &str = "<operator><field>";
+
+/// Whether `key` goes to the `extra` map of a params struct whose documented keys are `fields` and
+/// whose placeholder rows are `patterns` (see [`matches_pattern`] and [`FILTER_OPERATOR_KEYS`]).
+pub fn matches_key(patterns: &[&str], fields: &[&str], key: &str) -> bool {
+    patterns.iter().any(|p| {
+        if *p == FILTER_OPERATOR_KEYS {
+            let rest = key.trim_start_matches(['=', '!', '<', '>', '%', '@', '~', '?', '*']);
+            rest.len() < key.len()
+                && !rest.is_empty()
+                && (fields.contains(&rest)
+                    || patterns
+                        .iter()
+                        .any(|q| *q != FILTER_OPERATOR_KEYS && matches_pattern(q, rest)))
+        } else {
+            matches_pattern(p, key)
+        }
+    })
+}
+
 /// Whether `key` is one the placeholder row `pattern` stands for: the pattern's text before its
 /// first wildcard (`...`, `…`, `<…>`, `*`, `{`, `[`, a closing run of `x`) must begin the key
 /// (ASCII case-insensitively); an empty prefix matches any key; a pattern without a wildcard
-/// matches only itself.
+/// matches only itself. `propertyN`, `PROPERTY_N`, `PROPERTY_PropertyId`: the prefix, then digits.
 pub fn matches_pattern(pattern: &str, key: &str) -> bool {
     let p = pattern.trim();
+    if let Some(prefix) = numbered(p) {
+        return key.len() > prefix.len()
+            && key.is_char_boundary(prefix.len())
+            && key[..prefix.len()].eq_ignore_ascii_case(prefix)
+            && key[prefix.len()..].bytes().all(|b| b.is_ascii_digit());
+    }
     let cut = ["...", "…", "<", "*", "{", "["]
         .iter()
         .filter_map(|w| p.find(w))
@@ -149,6 +177,23 @@ pub fn matches_pattern(pattern: &str, key: &str) -> bool {
     key.len() >= prefix.len()
         && key.is_char_boundary(prefix.len())
         && key[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// The prefix of a numbered placeholder (`propertyN` → `property`), as b24gen's naming rules
+/// define it.
+fn numbered(name: &str) -> Option<&str> {
+    if let Some(p) = name.strip_suffix('N') {
+        if p.ends_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+            return Some(p);
+        }
+    }
+    let (prefix, last) = name.rsplit_once('_')?;
+    let camel = last.len() > 2
+        && last.ends_with("Id")
+        && last.starts_with(|c: char| c.is_ascii_uppercase())
+        && last.chars().any(|c| c.is_ascii_lowercase());
+    (camel && !prefix.is_empty() && !prefix.chars().any(|c| c.is_ascii_lowercase()))
+        .then(|| &name[..prefix.len() + 1])
 }
 
 /// The flattened `extra` map of a params struct with placeholder rows: every key must match one
@@ -184,6 +229,21 @@ mod tests {
         assert!(matches_pattern("a.b", "a.b"));
         assert!(!matches_pattern("a.b", "a.c"));
         assert!(!matches_pattern("ПОЛЕ...", "П"));
+        assert!(matches_pattern("propertyN", "property258"));
+        assert!(!matches_pattern("propertyN", "propertyX"));
+        assert!(!matches_pattern("propertyN", "property"));
+        assert!(matches_pattern("PROPERTY_PropertyId", "PROPERTY_951"));
+        let fields = ["ID", "DATE_CREATE"];
+        let ops = [FILTER_OPERATOR_KEYS, "UF_CRM_..."];
+        assert!(matches_key(&ops, &fields, ">=DATE_CREATE"));
+        assert!(matches_key(&ops, &fields, "!ID"));
+        assert!(matches_key(&ops, &fields, "%UF_CRM_5"));
+        assert!(matches_key(&ops, &fields, "UF_CRM_5"));
+        assert!(!matches_key(&ops, &fields, ">=TITLE"));
+        assert!(
+            !matches_key(&ops, &fields, "ID"),
+            "a documented key is a field, not extra"
+        );
     }
 
     #[derive(Debug, serde::Deserialize)]

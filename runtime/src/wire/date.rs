@@ -2,7 +2,10 @@
 //!
 //! Accepted: ISO-8601 with an offset (`2024-05-01T10:00:00+03:00`, `…Z`, `…+0300`, fractions),
 //! without one (`2024-05-01T10:00:00`, `2024-05-01 10:00:00`), a date alone (`2024-05-01`), the
-//! portal's Russian format (`01.05.2024`, `01.05.2024 10:00:00`) and unix seconds (number or string).
+//! portal's Russian format (`01.05.2024`, `01.05.2024 10:00:00`), its English one, month first with
+//! a 12-hour clock (`05/01/2024`, `05/01/2024 10:00:00 am`: portals with the English culture format
+//! calendar dates so) and
+//! unix seconds (number or string).
 //! Written back as ISO-8601, the form Bitrix24 accepts.
 
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
@@ -104,6 +107,9 @@ impl DateTime {
             "%Y-%m-%d %H:%M",
             "%d.%m.%Y %H:%M:%S",
             "%d.%m.%Y %H:%M",
+            // The English culture: month first, 12-hour clock (the am/pm marks the form).
+            "%m/%d/%Y %I:%M:%S %p",
+            "%m/%d/%Y %I:%M %p",
         ] {
             if let Ok(local) = NaiveDateTime::parse_from_str(t, f) {
                 return Ok(DateTime {
@@ -264,7 +270,8 @@ fn parse_date_only(t: &str) -> Option<NaiveDate> {
     if b.len() > 10 {
         return None;
     }
-    ["%Y-%m-%d", "%d.%m.%Y"]
+    // `05/01/2024`: the English culture, month first (as its datetimes).
+    ["%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y"]
         .iter()
         .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
 }
@@ -454,6 +461,13 @@ mod tests {
         assert_eq!(dt("01.05.2024 10:00"), v);
         assert_eq!(dt("2024-05-01").to_string(), "2024-05-01T00:00:00");
         assert_eq!(dt("01.05.2024").to_string(), "2024-05-01T00:00:00");
+        assert_eq!(dt("05/01/2024 10:00:00 am"), v);
+        assert_eq!(
+            dt("12/11/2024 05:59:00 pm").to_string(),
+            "2024-12-11T17:59:00"
+        );
+        assert_eq!(dt("12/11/2024 05:59 PM").to_string(), "2024-12-11T17:59:00");
+        assert!(DateTime::parse("13/11/2024 05:59:00 pm").is_err());
     }
 
     #[test]
@@ -474,6 +488,8 @@ mod tests {
             "2024-05-01T10:00:00+03:00",
             "2024-05-01 23:59:59",
             "01.05.2024 10:00:00",
+            "05/01/2024",
+            "05/01/2024 10:00:00 pm",
         ] {
             assert_eq!(Date::parse(s).unwrap(), d, "{s}");
         }
