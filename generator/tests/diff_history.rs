@@ -7,14 +7,9 @@
 //! new name):
 //! * removed: exactly the 6 methods in [`REMOVED`] — their pages are gone and
 //!   no page of the current reference mentions them;
-//! * added: 190 methods — the diff's list minus [`READER_GAPS`];
+//! * added: exactly 190 methods (a sample in [`ADDED_SAMPLE`]; methods of
+//!   the old snapshot's older layouts, [`OLD_LAYOUTS`], are not among them);
 //! * events added: exactly the 7 in [`EVENTS_ADDED`].
-//!
-//! [`READER_GAPS`] are entries the diff reports only because the reader does
-//! not yet take in some older page layouts (the methods existed in the old
-//! snapshot) or takes in a page that is not a REST method. Each gap is
-//! asserted to be still there, so when the reader learns the layout this
-//! test says which entry to drop (and the snapshot shows the list change).
 use b24gen::diff::{compare_sides, Bump, ChangeKind, ItemKind};
 use std::path::{Path, PathBuf};
 
@@ -56,97 +51,21 @@ const EVENTS_ADDED: &[&str] = &[
     "onCrmTypeUserFieldUpdate",
 ];
 
-/// Why a name is reported as added although it is not a new REST method.
-const READER_GAPS: &[(&str, &[&str])] = &[
-    (
-        // Old layout: name in `{% note info "landing.landing.addblock" %}`,
-        // scope on an inline `**Scope**: … | **Who can execute the method**:` line.
-        "old page names its method in a `{% note info \"…\" %}` heading",
-        &[
-            "landing.landing.addblock",
-            "landing.landing.copyblock",
-            "landing.landing.deleteblock",
-            "landing.landing.downblock",
-            "landing.landing.favoriteBlock",
-            "landing.landing.hideblock",
-            "landing.landing.markdeletedblock",
-            "landing.landing.markundeletedblock",
-            "landing.landing.moveblock",
-            "landing.landing.showblock",
-            "landing.landing.unFavoriteBlock",
-            "landing.landing.upblock",
-            "placement.list",
-            "placement.unbind",
-        ],
-    ),
-    (
-        "old page has its scope on an inline `**Scope**: … | **Execution rights**:` line",
-        &[
-            "landing.role.getList",
-            "landing.role.getRights",
-            "landing.role.setAccessCodes",
-            "landing.role.setRights",
-        ],
-    ),
-    (
-        // `{% include notitle [Scope telephony admin](./_includes/scope-telephony-admin.md) %}`
-        "old page takes its `> Scope:` lines from an include in a local `_includes/` folder",
-        &[
-            "telephony.call.attachTranscription",
-            "telephony.externalCall.attachRecord",
-            "telephony.externalCall.finish",
-            "telephony.externalCall.hide",
-            "telephony.externalCall.register",
-            "telephony.externalCall.searchCrmEntities",
-            "telephony.externalCall.show",
-            "telephony.externalLine.add",
-            "telephony.externalLine.delete",
-            "telephony.externalLine.get",
-            "telephony.externalLine.update",
-            "voximplant.callback.start",
-            "voximplant.infocall.startwithsound",
-            "voximplant.infocall.startwithtext",
-            "voximplant.line.get",
-            "voximplant.line.outgoing.get",
-            "voximplant.line.outgoing.set",
-            "voximplant.line.outgoing.sip.set",
-            "voximplant.sip.add",
-            "voximplant.sip.connector.status",
-            "voximplant.sip.delete",
-            "voximplant.sip.get",
-            "voximplant.sip.status",
-            "voximplant.sip.update",
-            "voximplant.statistic.get",
-            "voximplant.tts.voices.get",
-            "voximplant.url.get",
-            "voximplant.user.activatePhone",
-            "voximplant.user.deactivatePhone",
-            "voximplant.user.get",
-        ],
-    ),
-    (
-        // `rest-v3/tasks/*.md`, marked by the `/rest/api/` call note, not by
-        // "This method belongs to REST 3.0".
-        "old REST 3.0 page (under `rest-v3/`) read as REST 2",
-        &[
-            "tasks.task.add (REST 3.0)",
-            "tasks.task.delete (REST 3.0)",
-            "tasks.task.get (REST 3.0)",
-            "tasks.task.update (REST 3.0)",
-        ],
-    ),
-    (
-        "old page's title names another method (`sale.status.delete`); file, URL and examples say sale.status.getfields",
-        &["sale.status.getFields"],
-    ),
-];
-
-/// Reported as moved REST 2 → 3.0 only because the old `rest-v3/` pages are
-/// read as REST 2; they were REST 3.0 in both snapshots.
-const READER_GAP_MOVES: &[&str] = &[
-    "tasks.task.access.get (REST 3.0)",
-    "tasks.task.chat.message.send (REST 3.0)",
-    "tasks.task.file.attach (REST 3.0)",
+/// Methods of the old snapshot in its older layouts, which a reader that
+/// missed them would report as added: the name in a `{% note info "…" %}`
+/// heading with an inline `**Scope**: … | **Who can execute the method**:`
+/// line, `**Execution rights**` instead, `> Scope:` lines from a local
+/// `_includes/scope-*.md`, REST 3.0 pages in an old `rest-v3/` folder, and a
+/// title naming another method (`sale.status.delete` on getfields' page).
+const OLD_LAYOUTS: &[&str] = &[
+    "landing.landing.addblock",
+    "landing.landing.favoriteBlock",
+    "placement.list",
+    "landing.role.getList",
+    "telephony.externalLine.add",
+    "voximplant.sip.add",
+    "tasks.task.get (REST 3.0)",
+    "sale.status.getFields",
 ];
 
 /// `$B24_DOCS`, else `../shared/b24-docs` from the workspace root.
@@ -178,25 +97,12 @@ fn real_history_added_and_removed_methods() {
     assert_eq!(c.methods.removed, REMOVED.len());
     assert_eq!(c.methods.added, added.len());
 
-    let gaps: Vec<&str> = READER_GAPS
-        .iter()
-        .flat_map(|g| g.1.iter().copied())
-        .collect();
-    let still: Vec<&&str> = gaps.iter().filter(|g| added.contains(g)).collect();
-    let fixed: Vec<&&str> = gaps.iter().filter(|g| !added.contains(g)).collect();
-    assert!(
-        fixed.is_empty(),
-        "reader gaps fixed: drop {fixed:?} from READER_GAPS and review the snapshot"
-    );
-    let real: Vec<&str> = added
-        .iter()
-        .copied()
-        .filter(|a| !gaps.contains(a))
-        .collect();
-    assert_eq!(still.len(), gaps.len());
-    assert_eq!(real.len(), REALLY_ADDED, "real additions: {real:#?}");
+    assert_eq!(added.len(), REALLY_ADDED, "real additions: {added:#?}");
+    for name in OLD_LAYOUTS {
+        assert!(!added.contains(name), "{name} was in the old snapshot");
+    }
     for name in ADDED_SAMPLE {
-        assert!(real.contains(name), "{name} is new since 2025-12-31");
+        assert!(added.contains(name), "{name} is new since 2025-12-31");
     }
 
     let moved: Vec<String> = c
@@ -207,7 +113,8 @@ fn real_history_added_and_removed_methods() {
             _ => None,
         })
         .collect();
-    assert_eq!(moved, READER_GAP_MOVES);
+    // The old `rest-v3/` pages were REST 3.0 already: nothing moved.
+    assert!(moved.is_empty(), "moved between REST versions: {moved:?}");
 
     // Respelled (letter case only): the same method, never an addition.
     let renamed: Vec<String> = c

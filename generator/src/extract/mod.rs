@@ -205,14 +205,33 @@ pub fn overview(file: &crate::source::PageFile) -> Option<PageResult> {
     })
 }
 
-/// Lines of the page itself that start with `>` (scope, who can execute…).
+/// The page's access lines: `> Scope: …` / `> Who can execute …` quotes, and
+/// the older bold form `**Scope**: … | **Who can execute the method**: …`,
+/// from the page or from any file it includes (older pages take them from a
+/// local `_includes/scope-*.md`).
 fn quote_lines(page: &Page) -> Vec<&str> {
     let e = &page.expanded;
     (0..e.len())
-        .filter(|i| e.lines[*i].file == 0)
         .map(|i| e.line_text(i))
-        .filter(|t| t.trim_start().starts_with('>'))
+        .filter(|t| is_access_line(t))
         .collect()
+}
+
+fn is_access_line(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with('>') {
+        return true;
+    }
+    let Some(bold) = t.strip_prefix("**") else {
+        return false;
+    };
+    let label = bold
+        .get(..bold.len().min(24))
+        .unwrap_or(bold)
+        .to_lowercase();
+    ["scope", "область", "who can", "кто может"]
+        .iter()
+        .any(|w| label.starts_with(w))
 }
 
 fn classify_and_read(
@@ -293,10 +312,15 @@ fn method_name(page: &Page, title_tokens: &[&str], file_stem: &str) -> Option<St
     if let Some(t) = from_title.iter().find(|t| norm_name(t) == stem_n) {
         return Some(t.to_string());
     }
-    // Intro sentence or an example call, confirmed by the file name.
+    // Intro sentence, an example call or an older page's
+    // `{% note info "landing.landing.addblock" %}` heading, confirmed by the
+    // file name.
     let mut others: Vec<String> = Vec::new();
     for b in &page.blocks {
         match &b.block {
+            Block::NoteStart { title, .. } if METHOD_NAME.is_match(title.trim()) => {
+                others.push(title.trim().to_string())
+            }
             Block::Text(t) => others.extend(INTRO_NAME.captures_iter(t).map(|c| c[1].to_string())),
             Block::Code { text, .. } => {
                 others.extend(CALL_NAME.captures_iter(text).map(|c| c[1].to_string()))
@@ -313,6 +337,30 @@ fn method_name(page: &Page, title_tokens: &[&str], file_stem: &str) -> Option<St
         .iter()
         .filter(rest_like)
         .find(|n| norm_name(n) == stem_n)
+    {
+        return Some(n.clone());
+    }
+    // Word breaks aside: `landing-landing-add-block.md` documents
+    // `landing.landing.addblock` (the title first, then the rest).
+    let compact = |n: &str| norm_name(n).replace('-', "");
+    let stem_c = stem_n.replace('-', "");
+    if let Some(t) = from_title.iter().find(|t| compact(t) == stem_c) {
+        return Some(t.to_string());
+    }
+    // A title name the examples call wins over a spelling of the file name
+    // (`task.item.addtofavorite` in `task-item-add-to-favourite.md`); one they
+    // never call is a typo (`sale.status.delete` titling sale.status.getfields).
+    if let Some(t) = from_title
+        .iter()
+        .rev()
+        .find(|t| others.iter().any(|o| o == *t))
+    {
+        return Some(t.to_string());
+    }
+    if let Some(n) = others
+        .iter()
+        .filter(rest_like)
+        .find(|n| compact(n) == stem_c)
     {
         return Some(n.clone());
     }
@@ -357,23 +405,30 @@ fn sections(page: &Page) -> Vec<(Sec, usize, usize)> {
 fn scopes(page: &Page) -> Vec<String> {
     let mut out = Vec::new();
     for q in quote_lines(page) {
-        let lq = q.to_lowercase();
-        if !(lq.contains("scope") || lq.contains("область")) {
-            continue;
-        }
-        for tok in types::tokens(q) {
-            for s in tok.split(',') {
-                let s = s.trim();
-                let s = if s == "базовый" { "basic" } else { s };
-                if !s.is_empty() && !s.contains(' ') {
-                    out.push(s.to_string());
-                }
+        // `**Scope**: `crm` | **Who can execute the method**: `any user``:
+        // only the scope part names scopes.
+        for part in q.split(" | ") {
+            let lp = part.to_lowercase();
+            if lp.contains("scope") || lp.contains("область") {
+                scope_tokens(part, &mut out);
             }
         }
     }
     out.sort();
     out.dedup();
     out
+}
+
+fn scope_tokens(part: &str, out: &mut Vec<String>) {
+    for tok in types::tokens(part) {
+        for s in tok.split(',') {
+            let s = s.trim();
+            let s = if s == "базовый" { "basic" } else { s };
+            if !s.is_empty() && !s.contains(' ') {
+                out.push(s.to_string());
+            }
+        }
+    }
 }
 
 const DEPRECATION_TITLES: &[&str] = &[
@@ -465,7 +520,10 @@ fn read_method(
     let secs = sections(page);
     let (deprecated, replaced_by) = deprecation(page);
     let (title, summary, description) = intro(page, &name);
+    // Older snapshots kept REST 3.0 pages in a `rest-v3/` folder.
     let rest3 = page.rel.ends_with("-rest-v3.md")
+        || page.rel.starts_with("rest-v3/")
+        || page.rel.contains("/rest-v3/")
         || page.blocks.iter().any(|b| match &b.block {
             Block::Text(t) => {
                 t.contains("belongs to REST 3.0") || t.contains("относится к REST 3.0")
