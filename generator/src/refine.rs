@@ -376,7 +376,7 @@ fn list_of_objects(t: &mut Type, results: &[&Value]) {
                 .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))
         });
     if lists && matches!(&t.kind, Kind::Object { fields } if !fields.is_empty()) {
-        let object = std::mem::replace(t, Type::default());
+        let object = std::mem::take(t);
         *t = Type::new(
             object.doc.clone(),
             Kind::Array {
