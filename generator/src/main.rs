@@ -98,6 +98,27 @@ fn main() -> ExitCode {
     }
 }
 
+/// Streams `value` as pretty JSON (plus a final newline) to `out` or stdout: the whole
+/// reference's IR is some 40 MB, not worth building as one string first.
+fn write_json(out: Option<&PathBuf>, value: &impl serde::Serialize) -> Result<(), String> {
+    use std::io::Write;
+    let (sink, name): (Box<dyn Write>, String) = match out {
+        Some(p) => (
+            Box::new(
+                std::fs::File::create(p)
+                    .map_err(|e| format!("cannot write {}: {e}", p.display()))?,
+            ),
+            p.display().to_string(),
+        ),
+        None => (Box::new(std::io::stdout().lock()), "stdout".to_owned()),
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, sink);
+    serde_json::to_writer_pretty(&mut w, value).map_err(|e| format!("cannot write {name}: {e}"))?;
+    w.write_all(b"\n")
+        .and_then(|()| w.flush())
+        .map_err(|e| format!("cannot write {name}: {e}"))
+}
+
 fn write_out(out: Option<&PathBuf>, text: &str) -> Result<(), String> {
     match out {
         Some(p) => {
@@ -116,9 +137,7 @@ fn run(cmd: Command) -> Result<(), String> {
     match cmd {
         Command::Ir { docs, out } => {
             let ir = b24gen::read_docs(&docs.docs);
-            let mut json = serde_json::to_string_pretty(&ir).map_err(|e| e.to_string())?;
-            json.push('\n');
-            write_out(out.as_ref(), &json)
+            write_json(out.as_ref(), &ir)
         }
         Command::Generate {
             docs,
