@@ -10,6 +10,7 @@
 //! [Official documentation](https://apidocs.bitrix24.com/api-reference/events/on-crm-deal-add.html)
 /// What the handler receives.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Payload {
     /// Event code
     ///
@@ -38,6 +39,7 @@ bitrix24_core::result_fields!(
 );
 /// The object in `data`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Data {
     /// The deal, see below
     ///
@@ -47,6 +49,7 @@ pub struct Data {
 bitrix24_core::result_fields!(Data { "FIELDS" => fields : any, });
 /// The object in `FIELDS`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Fields {
     /// Deal identifier
     ///
@@ -56,6 +59,7 @@ pub struct Fields {
 bitrix24_core::result_fields!(Fields { "ID" => id : i64, });
 /// The object in `auth`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Auth {
     /// Access token
     ///

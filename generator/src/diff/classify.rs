@@ -46,10 +46,10 @@
 //! | error HTTP status / message / meaning changed | patch | docs only |
 //! | any text (title, summary, description, field, value, error) | patch | rustdoc only |
 //!
-//! (*) Minor as long as the generated structs and value enums cannot be
-//! built or matched exhaustively by users; today they are not
-//! `#[non_exhaustive]`, so a struct literal or an exhaustive `match` written
-//! against them would break (Cargo's guide counts that major).
+//! (*) Minor because the generated structs (params, nested objects, results,
+//! payloads) and value enums are `#[non_exhaustive]`: users build params
+//! with `new(…)` and setters and match value enums with a wildcard arm, so
+//! a new field or variant cannot break code written against them.
 use super::model::{Area, Bump, ChangeKind, ItemKind};
 
 /// The bump of `change` made in `area` of an item of kind `item`.

@@ -10,7 +10,7 @@
 //! the `docs-src` IR, so the two cannot drift apart unnoticed.
 use crate::ir::{Field, Kind, Method, Type};
 use crate::rust::naming;
-use crate::rust::types::{scalar_ty, Ty};
+use crate::rust::types::{result_ref, scalar_ty, Ty};
 
 /// Which way a value goes: params are sent, results and payloads received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,10 +65,12 @@ pub fn rust_result(result: Option<&Type>) -> String {
                 {
                     "struct".to_string()
                 }
+                Kind::Ref { name } => ty_name(&result_ref(name)),
                 _ => rust_type(item, None, Side::Received),
             };
             format!("Vec<{inner}>")
         }
+        Kind::Ref { name } => ty_name(&result_ref(name)),
         _ => rust_type(t, None, Side::Received),
     }
 }

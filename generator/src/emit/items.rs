@@ -126,6 +126,7 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
             quote! {
                 #doc
                 #[derive(Debug, Clone, Default)]
+                #[non_exhaustive]
                 pub struct #name { #(#fields)* }
                 #de
             }
@@ -150,6 +151,7 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
             quote! {
                 #doc
                 #[derive(Debug, Clone, #default)]
+                #[non_exhaustive]
                 pub struct #name { #(#fields)* #extra }
                 #builder
                 #ser
@@ -290,6 +292,7 @@ fn enumeration(e: &EnumPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value the docs do not list.

@@ -412,17 +412,13 @@ impl<'a> Trie<'a> {
     }
 }
 
-/// A `result` (or an element of a `result` list) typed as a reference: the object the reference
-/// names (`crm_currency` for `crm.currency.get` is the currency, not its code), so unstructured;
-/// an explicit id (`….id`, `…_id`) stays an integer.
+/// A `result` typed as a reference ([`result_ref`]), counted when it stays unstructured.
 fn root_ref(name: &str, stats: &mut Stats) -> Ty {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".id") || lower.ends_with("_id") {
-        Ty::I64
-    } else {
+    let ty = super::types::result_ref(name);
+    if ty == Ty::Value {
         stats.untyped_values += 1;
-        Ty::Value
     }
+    ty
 }
 
 fn plan_method<'a>(

@@ -89,6 +89,18 @@ pub fn ref_scalar(name: &str) -> Option<Ty> {
     }
 }
 
+/// A whole `result` (or an element of a `result` list) typed as a reference: the object the
+/// reference names (`crm_currency` for `crm.currency.get` is the currency, not its code), so
+/// unstructured; an explicit id (`….id`, `…_id`) stays an integer.
+pub fn result_ref(name: &str) -> Ty {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".id") || lower.ends_with("_id") {
+        Ty::I64
+    } else {
+        Ty::Value
+    }
+}
+
 /// Maps a type whose kind is not `object`/`enum` (those need names; the planner handles them)
 /// to a Rust type. `None` for object/enum kinds.
 pub fn scalar_ty(ty: &Type) -> Option<Ty> {

@@ -29,6 +29,7 @@ impl ::b24_runtime::Method for CrmDealAdd {
 pub type Output = bitrix24_core::Lenient<i64>;
 /// The parameters of the call.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Params {
     /// Values of the new deal's fields, described below
     ///
@@ -58,6 +59,7 @@ bitrix24_core::params_serialize!(
 );
 /// The object in `fields`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Fields {
     /// Deal title
     ///
@@ -136,6 +138,7 @@ bitrix24_core::params_serialize!(
 );
 /// The object in `params`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ParamsParams {
     /// Post the new deal to the feed. Possible values:
     /// - `Y` — yes
@@ -164,6 +167,7 @@ bitrix24_core::params_serialize!(
 ///
 /// Traffic type. Possible values: - `CPC` — paid clicks - `CPM` — banner views
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UtmMedium {
     /// `CPC`: paid clicks
     Cpc,

@@ -31,6 +31,7 @@ impl bitrix24_core::Paginated for CrmDealList {}
 pub type Output = Vec<Item>;
 /// The parameters of the call.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Params {
     /// Fields to return; `*` for all
     ///
@@ -70,6 +71,7 @@ bitrix24_core::params_serialize!(
 );
 /// One element of the `result` list.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Item {
     /// Identifier
     ///

@@ -25,6 +25,7 @@ impl ::b24_runtime::Method for ImDialogRead {
 }
 /// The parameters of the call.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Params {
     /// Identifier of the dialog. Format:
     /// - **chatXXX** – recipient's chat if the message is for a chat
@@ -59,6 +60,7 @@ bitrix24_core::params_serialize!(
 );
 /// The `result` of the call.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Output {
     /// (wire name `dialogId`)
     pub dialog_id: Option<String>,

@@ -33,6 +33,7 @@ impl ::b24_runtime::Method for ImDialogUnread {
 pub type Output = ::serde_json::Value;
 /// The parameters of the call.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Params {
     /// Identifier of the dialog. Format:
     /// - **chatXXX** – chat of the recipient, if the message is for a chat

@@ -27,6 +27,7 @@ impl ::b24_runtime::Method for ImRecentUnread {
 pub type Output = bitrix24_core::Lenient<bool>;
 /// The parameters of the call.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Params {
     /// Identifier of the dialog. Format:
     /// - **chatXXX** – recipient's chat if the message is for a chat

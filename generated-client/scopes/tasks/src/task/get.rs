@@ -25,6 +25,7 @@ impl ::b24_runtime::Method for TasksTaskGet {
 }
 /// The parameters of the call.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Params {
     /// Task identifier
     ///
@@ -52,6 +53,7 @@ bitrix24_core::params_serialize!(Params { req "id" => id, opt "select" => select
 );
 /// The `result` of the call.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Output {
     /// The task
     ///
@@ -61,6 +63,7 @@ pub struct Output {
 bitrix24_core::result_fields!(Output { "item" => item : any, });
 /// The object in `item`.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct OutputItem {
     /// Identifier
     ///
