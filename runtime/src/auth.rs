@@ -176,9 +176,21 @@ pub(crate) struct Snapshot {
     v2: Arc<str>,
     v3: Arc<str>,
     access: Option<Secret>,
+    /// Unix time the access token expires, when known (OAuth).
+    expires_at: Option<i64>,
 }
 
+/// An OAuth access token this close to its `expires_at` is refreshed before the call instead of
+/// after the portal rejects it (a round trip saved, and no write sent with a dying token).
+pub(crate) const REFRESH_AHEAD_SECS: i64 = 60;
+
 impl Snapshot {
+    /// The access token expires within [`REFRESH_AHEAD_SECS`] (or has expired).
+    pub fn expires_soon(&self) -> bool {
+        self.expires_at
+            .is_some_and(|t| unix_now() + REFRESH_AHEAD_SECS >= t)
+    }
+
     /// `{base}{method}`.
     pub fn url(&self, version: RestVersion, method: &str) -> String {
         let base = match version {
@@ -292,6 +304,7 @@ impl AuthState {
                 v2: v2.clone(),
                 v3: v3.clone(),
                 access: None,
+                expires_at: None,
             },
             AuthState::OAuth(o) => {
                 let c = o.current();
@@ -300,6 +313,7 @@ impl AuthState {
                     v2: c.v2.clone(),
                     v3: c.v3.clone(),
                     access: Some(c.tokens.access_token.clone()),
+                    expires_at: c.tokens.expires_at,
                 }
             }
         }

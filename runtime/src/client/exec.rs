@@ -79,6 +79,7 @@ impl Client {
         let mut limit_waited = Duration::ZERO;
         let mut operating_waits = 0u32;
         let mut refreshed = false;
+        let mut refreshed_ahead = false;
 
         loop {
             if let Some(until) = inner.operating.blocked_until(call.method) {
@@ -106,7 +107,20 @@ impl Client {
             if let Some(limiter) = &inner.limiter {
                 limiter.until_ready().await;
             }
-            let cred = inner.auth.snapshot();
+            let mut cred = inner.auth.snapshot();
+            if !refreshed_ahead && cred.expires_soon() {
+                // Once per call; when it fails the call goes on with the current token (still
+                // valid for a moment, and an `expired_token` answer refreshes again).
+                refreshed_ahead = true;
+                match inner
+                    .auth
+                    .refresh(&inner.http, call.timeout, cred.generation, call.method)
+                    .await
+                {
+                    Ok(()) => cred = inner.auth.snapshot(),
+                    Err(e) => tracing::warn!(error = %e, "refreshing ahead of expiry failed"),
+                }
+            }
 
             let (status, body) = match self.send_once(call, &cred).await {
                 Ok(answer) => answer,

@@ -1,4 +1,4 @@
-//! OAuth: refresh on expired tokens, single-flight refresh, re-authorization.
+//! OAuth: refresh on expired tokens and ahead of expiry, single-flight refresh, re-authorization.
 
 use crate::common::*;
 use crate::oauth_portal::*;
@@ -46,6 +46,79 @@ async fn expired_token_is_refreshed_and_the_call_repeated() {
         .filter(|r| r.url.path() == "/rest/crm.deal.get")
         .count();
     assert_eq!(portal_calls, 3, "expired, repeated, next");
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Calls to the method, and how many of them carried the old access token.
+async fn deal_calls(server: &MockServer) -> (usize, usize) {
+    let requests = server.received_requests().await.unwrap_or_default();
+    let calls: Vec<_> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/rest/crm.deal.get")
+        .collect();
+    let with_old = calls
+        .iter()
+        .filter(|r| String::from_utf8_lossy(&r.body).contains(OLD_ACCESS))
+        .count();
+    (calls.len(), with_old)
+}
+
+#[tokio::test]
+async fn a_token_about_to_expire_is_refreshed_before_the_call() {
+    let server = MockServer::start().await;
+    mount_portal(&server, "expired_token").await;
+    let store = Arc::new(MemoryTokenStore::new());
+    let client = oauth_client_expiring(&server, store.clone(), Some(unix_now() + 20));
+
+    let resp = client.call::<DealGet>(&IdParams { id: 1 }).await.unwrap();
+    assert_eq!(resp.result.id, Some(1));
+    assert_eq!(token_requests(&server).await, 1);
+    assert_eq!(store.saves(), 1);
+    // The portal never saw the dying token: one call, with the new one.
+    assert_eq!(deal_calls(&server).await, (1, 0));
+    // The new token's expiry (an hour) is far: no second refresh.
+    client.call::<DealGet>(&IdParams { id: 1 }).await.unwrap();
+    assert_eq!(token_requests(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_token_with_time_left_is_used_as_is() {
+    let server = MockServer::start().await;
+    mount_portal(&server, "expired_token").await;
+    let store = Arc::new(MemoryTokenStore::new());
+    let client = oauth_client_expiring(&server, store.clone(), Some(unix_now() + 1800));
+    client.call::<DealGet>(&IdParams { id: 1 }).await.unwrap();
+    // Sent with the old token first (the portal here says it expired early), then refreshed.
+    assert_eq!(deal_calls(&server).await, (2, 1));
+    assert_eq!(token_requests(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_failed_refresh_ahead_still_makes_the_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/rest/crm.deal.get"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!({"ID": "1"}))))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/oauth/token/"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("bad gateway"))
+        .mount(&server)
+        .await;
+    let store = Arc::new(MemoryTokenStore::new());
+    let client = oauth_client_expiring(&server, store.clone(), Some(unix_now() + 20));
+    let resp = client.call::<DealGet>(&IdParams { id: 1 }).await.unwrap();
+    assert_eq!(resp.result.id, Some(1));
+    assert_eq!(token_requests(&server).await, 1);
+    assert_eq!(store.saves(), 0);
+    assert_eq!(deal_calls(&server).await, (1, 1));
 }
 
 #[tokio::test]

@@ -16,7 +16,17 @@ pub const NEW_ACCESS: &str = "new-access-token-333";
 pub const NEW_REFRESH: &str = "new-refresh-token-444";
 
 pub fn oauth_client(server: &MockServer, store: Arc<MemoryTokenStore>) -> Client {
+    oauth_client_expiring(server, store, None)
+}
+
+/// A client whose old access token expires at `expires_at` (Unix seconds), when given.
+pub fn oauth_client_expiring(
+    server: &MockServer,
+    store: Arc<MemoryTokenStore>,
+    expires_at: Option<i64>,
+) -> Client {
     let mut tokens = Tokens::new(OLD_ACCESS, OLD_REFRESH);
+    tokens.expires_at = expires_at;
     tokens.client_endpoint = Some(format!("{}/rest/", server.uri()));
     let mut oauth = OAuth::new("local.app.1", CLIENT_SECRET, tokens, store);
     oauth.token_url = format!("{}/oauth/token/", server.uri());
