@@ -149,3 +149,18 @@ fn a_title_naming_another_method_yields_to_the_examples() {
         "task.item.addtofavorite"
     );
 }
+
+/// Not an old layout, but the same lines: a `Scope:` line names scopes by its
+/// links (prose code spans are not scopes), a "Who can execute" line none.
+#[test]
+fn only_linked_code_spans_of_the_scope_line_are_scopes() {
+    let page = format!(
+        "# Add a Field Config userfieldconfig.add\n\n\
+         > Scope: [`userfieldconfig`](../scopes/permissions.md), module scope from `moduleId` \
+         (for example, [`crm`](../scopes/permissions.md))\n>\n\
+         > Who can execute the method: an administrator; with the `scope` parameter, only the owner\n{BODY}"
+    );
+    let root = checkout("linked", &[("crm/userfieldconfig-add.md", &page)]);
+    let (_, scopes, _) = method(&root, "crm/userfieldconfig-add.md");
+    assert_eq!(scopes, ["crm", "userfieldconfig"]);
+}

@@ -406,10 +406,13 @@ fn scopes(page: &Page) -> Vec<String> {
     let mut out = Vec::new();
     for q in quote_lines(page) {
         // `**Scope**: `crm` | **Who can execute the method**: `any user``:
-        // only the scope part names scopes.
+        // only a part labelled "Scope" names scopes (a "Who can execute" line
+        // may mention a `scope` parameter).
         for part in q.split(" | ") {
-            let lp = part.to_lowercase();
-            if lp.contains("scope") || lp.contains("область") {
+            let label = part
+                .trim_start_matches(|c: char| c == '>' || c == '*' || c.is_whitespace())
+                .to_lowercase();
+            if label.starts_with("scope") || label.starts_with("область") {
                 scope_tokens(part, &mut out);
             }
         }
@@ -419,8 +422,24 @@ fn scopes(page: &Page) -> Vec<String> {
     out
 }
 
+/// The scopes of one `Scope:` part: the code spans of its links to the
+/// scopes page when it has links (`module scope from `moduleId`` is prose),
+/// else all its code spans.
 fn scope_tokens(part: &str, out: &mut Vec<String>) {
-    for tok in types::tokens(part) {
+    let mut linked = Vec::new();
+    let mut rest = part;
+    while let Some(i) = rest.find("](") {
+        if let Some(j) = rest[..i].rfind('[') {
+            linked.extend(types::tokens(&rest[j + 1..i]));
+        }
+        rest = &rest[i + 2..];
+    }
+    let tokens = if linked.is_empty() {
+        types::tokens(part)
+    } else {
+        linked
+    };
+    for tok in tokens {
         for s in tok.split(',') {
             let s = s.trim();
             let s = if s == "базовый" { "basic" } else { s };
