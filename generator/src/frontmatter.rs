@@ -47,6 +47,8 @@ pub fn schema_fields(schema: &Value, lang: Lang) -> Vec<Field> {
                 .and_then(Value::as_str)
                 .map(|d| Text::new(lang, d.to_string()))
                 .unwrap_or_default(),
+            from_example: false,
+            literal: false,
         })
         .collect()
 }

@@ -21,7 +21,9 @@
 //!            errors[ErrorCode], examples{requests[], responses[], errors[]} }
 //! Event  = { name, scopes[], deprecated, title, summary, sources[], payload[Field],
 //!            examples[] }
-//! Field  = { name, required, type Type, default?, values[EnumValue], deprecated, doc{en?,ru?} }
+//! Field  = { name, required, type Type, default?, values[EnumValue], deprecated, doc{en?,ru?},
+//!            from_example, literal (both only when true: the key is only in a request example;
+//!            a placeholder-looking name an example sends as is) }
 //! Type   = { doc: "token as written", kind: "string"|"integer"|…, nullable,
 //!            fields[] (kind=object), item Type (kind=array), name (kind=ref),
 //!            variants[] (kind=union) }
@@ -181,6 +183,13 @@ pub struct Field {
     pub values: Vec<EnumValue>,
     pub deprecated: bool,
     pub doc: Text,
+    /// Not in the page's table: a request example sends it (see `refine::requests`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_example: bool,
+    /// The name is a literal key although it reads as a placeholder (`gpsN`, like `propertyN`):
+    /// a request example sends it as is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub literal: bool,
 }
 
 /// One allowed value and what it means.

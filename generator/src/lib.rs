@@ -129,7 +129,8 @@ pub fn read(dirs: &[PathBuf]) -> Reading {
         }
     }
     let (mut methods, mut events, merge_diags) = merge::merge(results);
-    methods.iter_mut().for_each(refine::method);
+    let refined: Vec<Vec<ir::Diagnostic>> = methods.par_iter_mut().map(refine::method).collect();
+    diagnostics.extend(refined.into_iter().flatten());
     events.iter_mut().for_each(refine::event);
     diagnostics.extend(merge_diags);
     diagnostics.sort();

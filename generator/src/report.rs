@@ -1,7 +1,7 @@
 //! `b24gen report`: what was read and what was not.
 
 use crate::extract::PageKind;
-use crate::ir::{Lang, Method, Severity};
+use crate::ir::{Field, Lang, Method, Severity};
 use crate::Reading;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -27,6 +27,10 @@ pub struct Report {
     pub examples_cleaned: u64,
     pub examples_failed: u64,
     pub en_ru_disagreements: u64,
+    /// Parameters only a request example shows (added as optional, `from_example`).
+    pub params_from_examples: u64,
+    /// Keys of request examples that misspell a documented parameter.
+    pub request_example_typos: u64,
     /// Objects the docs leave unstructured (emitted as untyped JSON).
     pub unstructured_objects: u64,
     /// Other values the emitted client keeps as untyped JSON.
@@ -37,6 +41,14 @@ pub struct Report {
     /// Docs mistakes the conformance suite found (its reviewed exception list), to report
     /// upstream.
     pub docs_mistakes: Vec<crate::conformance::Exception>,
+}
+
+/// Fields (at any depth) only a request example shows.
+fn from_examples(fields: &[Field]) -> u64 {
+    fields
+        .iter()
+        .map(|f| u64::from(f.from_example) + f.ty.fields().map_or(0, from_examples))
+        .sum()
 }
 
 fn has_lang(m: &Method, lang: Lang) -> bool {
@@ -99,7 +111,11 @@ impl Report {
         let mut diagnostics: BTreeMap<Severity, u64> = BTreeMap::new();
         let mut shapes: BTreeMap<String, u64> = BTreeMap::new();
         let mut disagreements = 0;
+        let mut typos = 0;
         for d in &ir.diagnostics {
+            if d.message.contains("looks like a typo of the documented") {
+                typos += 1;
+            }
             *diagnostics.entry(d.severity).or_default() += 1;
             *shapes.entry(shape(&d.message)).or_default() += 1;
             if d.message.contains("differ") || d.message.contains("only in this language") {
@@ -136,6 +152,8 @@ impl Report {
             examples_cleaned: s.examples_cleaned,
             examples_failed: s.examples_failed,
             en_ru_disagreements: disagreements,
+            params_from_examples: ir.methods.iter().map(|m| from_examples(&m.params)).sum(),
+            request_example_typos: typos,
             unstructured_objects: emitted.unstructured_objects as u64,
             untyped_values: emitted.untyped_values as u64,
             diagnostics,
@@ -206,6 +224,11 @@ impl Report {
             self.examples_parsed, self.examples_cleaned, self.examples_failed
         );
         let _ = writeln!(o, "EN/RU disagreements: {}", self.en_ru_disagreements);
+        let _ = writeln!(
+            o,
+            "request examples: {} parameters only there (added as optional), {} keys misspelling a documented one",
+            self.params_from_examples, self.request_example_typos
+        );
         let _ = writeln!(
             o,
             "emitted as untyped JSON: {} unstructured objects, {} other values",

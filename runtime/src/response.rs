@@ -31,7 +31,7 @@ pub struct Time {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_finish: Option<wire::DateTime>,
     /// Unix time when part of the method's operating-time budget is released.
-    #[serde(default, deserialize_with = "wire::opt_f64")]
+    #[serde(default, deserialize_with = "wire::opt_unix_time")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operating_reset_at: Option<f64>,
     /// Seconds of operating time the method has accumulated in the current window.
@@ -299,6 +299,19 @@ mod tests {
         assert_eq!(t.operating_reset_at, Some(1757425271.0));
         assert!(t.date_start.is_some());
         assert_eq!(env.result.unwrap()[0].id, 1);
+    }
+
+    #[test]
+    fn operating_reset_at_may_be_a_datetime() {
+        let env = read::<Value>(
+            br#"{"result":1,"time":{"operating_reset_at":"2024-08-26T16:11:37+03:00"}}"#,
+        )
+        .ok()
+        .unwrap();
+        // 13:11:37 UTC.
+        assert_eq!(env.time.unwrap().operating_reset_at, Some(1724677897.0));
+        let env = read::<Value>(br#"{"result":1,"time":{"operating_reset_at":"soon"}}"#);
+        assert!(env.is_err());
     }
 
     #[test]

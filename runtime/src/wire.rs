@@ -31,8 +31,8 @@ mod yes_no;
 
 pub use date::{Date, DateTime, ParseDateError};
 pub use lenient::{
-    bool, f64, i64, opt_bool, opt_date, opt_datetime, opt_f64, opt_i64, opt_string, opt_value,
-    opt_vec, opt_yes_no, string,
+    bool, f64, i64, opt_bool, opt_date, opt_datetime, opt_f64, opt_i64, opt_string, opt_unix_time,
+    opt_value, opt_vec, opt_yes_no, string,
 };
 pub use yes_no::YesNo;
 

@@ -204,10 +204,12 @@ impl<'a> FieldReader<'a> {
         }
         let values = text::enum_values(desc_md, lang);
         refine_scalar(&mut ty, &toks, &values);
-        // Nested fields: an in-page link in the type or the description.
+        // Nested fields: an in-page link in the type or the description. A link in the
+        // description of a scalar row (`string`: "the data goes to the field
+        // [manager_user_data](#manager_user_data)") is a cross-reference, not its fields.
         let link = ANCHOR
             .captures(type_md)
-            .or_else(|| ANCHOR.captures(desc_md))
+            .or_else(|| ANCHOR.captures(desc_md).filter(|_| !is_scalar(&ty)))
             .map(|c| c[1].to_string());
         if let Some(anchor) = link {
             match self.linked_fields(&anchor) {
@@ -241,6 +243,8 @@ impl<'a> FieldReader<'a> {
             values,
             deprecated: text::is_deprecated(desc_md),
             doc: Text::new(lang, text::clean(desc_md)),
+            from_example: false,
+            literal: false,
         }
     }
 
@@ -305,6 +309,22 @@ fn refine_scalar(ty: &mut Type, toks: &[String], values: &[crate::ir::EnumValue]
 
 fn is_plain_value(v: &str) -> bool {
     !v.contains(' ') && v.len() <= 48
+}
+
+/// A type that holds one plain value (no nested fields to link).
+fn is_scalar(ty: &Type) -> bool {
+    matches!(
+        ty.kind,
+        Kind::String
+            | Kind::Integer
+            | Kind::Double
+            | Kind::Boolean
+            | Kind::YesNo
+            | Kind::Date
+            | Kind::Datetime
+            | Kind::Timestamp
+            | Kind::Enum
+    )
 }
 
 fn wants_fields(ty: &Type) -> bool {

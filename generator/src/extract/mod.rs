@@ -731,9 +731,15 @@ fn examples(
     let mut ex = Examples::default();
     for &(sec, from, to) in secs {
         let mut tab = String::new();
+        // Under a heading with an explicit anchor (`### Structure department {#st_department}`,
+        // which a type links to), a JSON block without `result` shows that type, not a response.
+        let mut type_sample = false;
         for (i, b) in page.blocks[from..to].iter().enumerate() {
             let idx = from + i;
             match &b.block {
+                Block::Heading { level, anchor, .. } => {
+                    type_sample = *level >= 3 && anchor.is_some()
+                }
                 Block::Tab(t) => tab = t.to_lowercase(),
                 Block::Code { lang, text } => match sec {
                     Sec::Response | Sec::Errors => {
@@ -749,6 +755,10 @@ fn examples(
                             Some((v, cleaned)) => {
                                 stats.examples_parsed += 1;
                                 stats.examples_cleaned += cleaned as u64;
+                                if sec == Sec::Response && type_sample && v.get("result").is_none()
+                                {
+                                    continue;
+                                }
                                 let is_err = v.get("error").is_some() && v.get("result").is_none();
                                 let e = example(
                                     page,

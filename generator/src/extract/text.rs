@@ -78,6 +78,9 @@ static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`+([^`]+?)`+").expe
 
 /// Allowed values after an enumeration phrase ("Possible values:" + bullets,
 /// or inline code spans on the phrase's line).
+static CODE_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^`([^`]+)`$").expect("static regex"));
+
 pub fn enum_values(desc: &str, lang: Lang) -> Vec<EnumValue> {
     if !ENUM_PHRASE.is_match(desc) {
         return inline_yn(desc, lang);
@@ -99,6 +102,14 @@ pub fn enum_values(desc: &str, lang: Lang) -> Vec<EnumValue> {
         let Some(c) = BULLET.captures(l) else {
             if seen_bullet && (l.starts_with("  ") || l.starts_with('\t')) {
                 continue; // continuation of a bullet
+            }
+            // Values one per line without bullets: "Possible values:\n`STRING`\n`Y/N`".
+            if let Some(v) = CODE_LINE.captures(t).map(|c| c[1].trim().to_owned()) {
+                seen_bullet = true;
+                if !v.is_empty() && v.len() <= 64 {
+                    push_value(&mut out, &v, "", lang);
+                }
+                continue;
             }
             break;
         };
@@ -223,6 +234,12 @@ mod tests {
         assert_eq!(names, ["base", "extra"]);
         assert_eq!(enum_values("Set - `'Y'|'N'`", Lang::En).len(), 2);
         assert!(enum_values("No values here\n- `a` — b", Lang::En).is_empty());
+        let v = enum_values(
+            "Shipment property type\nPossible values:\n`STRING`\n`Y/N`\n`NUMBER`\n ",
+            Lang::En,
+        );
+        let names: Vec<&str> = v.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(names, ["STRING", "Y/N", "NUMBER"]);
     }
 
     #[test]

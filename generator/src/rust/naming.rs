@@ -300,6 +300,12 @@ pub fn is_placeholder(name: &str) -> bool {
     numbered_placeholder(n).is_some()
 }
 
+/// A row documenting a family of keys ([`is_placeholder`]); a key a request example sends
+/// (`gpsN`) is a literal key whatever it looks like.
+pub fn is_placeholder_field(f: &crate::ir::Field) -> bool {
+    !f.from_example && !f.literal && is_placeholder(&f.name)
+}
+
 /// `propertyN`, `fieldN`, `PROPERTY_N`, `PROPERTY_PropertyId`: a name whose end stands for a
 /// number; the prefix before it.
 pub fn numbered_placeholder(name: &str) -> Option<&str> {

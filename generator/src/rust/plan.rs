@@ -453,7 +453,7 @@ fn plan_method<'a>(
             OutputPlan::Alias(Ty::Value)
         }
         Some(t) => match &t.kind {
-            Kind::Object { fields } if fields.iter().any(|f| !naming::is_placeholder(&f.name)) => {
+            Kind::Object { fields } if fields.iter().any(|f| !naming::is_placeholder_field(f)) => {
                 b.root_struct("Output", None, fields, stats);
                 OutputPlan::Struct
             }
@@ -562,7 +562,7 @@ impl<'a> TypesBuilder<'a> {
         let mut planned = Vec::new();
         let mut placeholders = Vec::new();
         for f in fields {
-            if naming::is_placeholder(&f.name) {
+            if naming::is_placeholder_field(f) {
                 stats.placeholder_fields += 1;
                 placeholders.push(f);
                 continue;
@@ -601,7 +601,7 @@ impl<'a> TypesBuilder<'a> {
     /// The element type of a root array result (`Item` for objects).
     fn item_ty(&mut self, item: &'a Type, stats: &mut Stats) -> Ty {
         match &item.kind {
-            Kind::Object { fields } if fields.iter().any(|f| !naming::is_placeholder(&f.name)) => {
+            Kind::Object { fields } if fields.iter().any(|f| !naming::is_placeholder_field(f)) => {
                 self.build_struct("Item".into(), None, fields, stats);
                 Ty::Struct("Item".into())
             }
@@ -621,7 +621,7 @@ impl<'a> TypesBuilder<'a> {
         let field_name = field.map(|f| f.name.as_str()).unwrap_or(parent);
         match &ty.kind {
             Kind::Object { fields } => {
-                if fields.iter().any(|f| !naming::is_placeholder(&f.name)) {
+                if fields.iter().any(|f| !naming::is_placeholder_field(f)) {
                     let name = self.type_name(parent, field_name);
                     self.build_struct(name.clone(), field, fields, stats);
                     Ty::Struct(name)

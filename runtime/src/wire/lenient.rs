@@ -76,6 +76,33 @@ impl Lenient for f64 {
     }
 }
 
+/// Unix time in seconds: a number, a string holding one, or a datetime with its offset
+/// (`"2024-08-26T16:11:37+03:00"`, as some portals send `time.operating_reset_at`).
+struct UnixTime(f64);
+
+impl Lenient for UnixTime {
+    const EXPECTING: &'static str = "a Unix time (a number, or a datetime with its offset)";
+    fn from_str<E: de::Error>(s: &str) -> Result<Self, E> {
+        if let Ok(v) = <f64 as Lenient>::from_str::<E>(s) {
+            return Ok(UnixTime(v));
+        }
+        DateTime::parse(s)
+            .ok()
+            .and_then(|d| d.to_chrono())
+            .map(|d| UnixTime(d.timestamp() as f64 + f64::from(d.timestamp_subsec_millis()) / 1e3))
+            .ok_or_else(|| E::invalid_value(Unexpected::Str(s), &Self::EXPECTING))
+    }
+    fn from_i64<E: de::Error>(v: i64) -> Result<Self, E> {
+        Ok(UnixTime(v as f64))
+    }
+    fn from_u64<E: de::Error>(v: u64) -> Result<Self, E> {
+        Ok(UnixTime(v as f64))
+    }
+    fn from_f64<E: de::Error>(v: f64) -> Result<Self, E> {
+        Ok(UnixTime(v))
+    }
+}
+
 impl Lenient for bool {
     const EXPECTING: &'static str = "a boolean (true/false, \"Y\"/\"N\", 1/0)";
     const FALSE_IS_VALUE: bool = true;
@@ -267,6 +294,11 @@ pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
 /// `Option<f64>`: `1.5`, `"1.5"`, `1`; empty spellings → `None`.
 pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     optional(d)
+}
+/// `Option<f64>` of Unix seconds: as [`opt_f64`], and datetimes with an offset
+/// (`"2024-08-26T16:11:37+03:00"`) read as the instant they name.
+pub fn opt_unix_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(optional::<D, UnixTime>(d)?.map(|t| t.0))
 }
 /// `Option<bool>`: `true`/`false`, `"Y"`/`"N"`, `1`/`0`, `"1"`/`"0"`, `"true"`/`"false"`.
 pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {

@@ -8,6 +8,8 @@
 //!   `array` whose example values are JSON objects (keys not all numeric) is an object; the
 //!   fields of its sub-table, if any, are kept; so is one whose example object is keyed by the
 //!   sub-table's own keys (`{"0": …, "5": …}` for rows `0`, `<siteId>`). The same for `result`.
+//!   One whose examples are keyed by ids (`{"10": {…}, "20": {…}}`, not `0, 1, 2…`) is an open
+//!   map of those ids.
 //! - **Lists of names.** An `array` of objects (a sub-table of fields) whose example values are
 //!   lists of strings is a list of field names (`select: ["ID", "TITLE"]`).
 //! - **Sort orders.** An object with fields whose example values are all `ASC`/`DESC` holds
@@ -15,13 +17,17 @@
 //! - **Field descriptions.** A `result` object documented with the fields' own (scalar) types
 //!   whose example values are all field descriptions (`{"ID": {"type": "integer", "isRequired":
 //!   false, …}}`) keeps its documented keys, each an object of its own (the description).
+//! - **Scalars that are objects.** A `result` documented as a scalar whose examples are all
+//!   objects (`{"id": 1823}` for an `integer` id), or all lists of objects, is what they show.
 //! - **Lists of objects.** A `result` documented as an object (or by its fields alone) whose
 //!   examples are all lists of objects is a list of such objects.
 //! - **Objects that are lists.** The mirror of PHP arrays: a field documented as an `object`
 //!   with fields whose example values are all lists is a list, of those objects (lists of
 //!   objects) or of their names (lists of strings).
-//! - **Codes.** A reference the generator would read as an id (`sale_status.id`) whose example
-//!   values are codes (`"MS"`) holds strings.
+//! - **Codes.** A reference the generator would read as an id (`sale_status.id`), or an
+//!   `integer`, whose example values are codes (`"MS"`, not numbers) holds strings.
+//! - **Flag spelling.** A `boolean` every example sends as `"Y"`/`"N"` is a Y/N flag; a Y/N
+//!   flag every example sends as `true`/`false` is a boolean.
 //! - **Filter lists.** A scalar field of a `filter` whose example values include lists
 //!   (`"ID": [1, 2]`, any of them) takes either.
 //! - **`char` flags.** `char` reads as a `Y`/`N` flag; one whose example values are other
@@ -42,14 +48,17 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::ir::{Event, Field, Kind, Method, Type};
+use crate::ir::{Diagnostic, Event, Field, Kind, Method, Type};
+
+pub mod requests;
 
 /// The placeholder row of a filter's operator keys; `b24_runtime::conformance::de` knows it by
 /// the same name.
 pub const FILTER_OPERATOR_KEYS: &str = "<operator><field>";
 
-/// Applies every rule to one method.
-pub fn method(m: &mut Method) {
+/// Applies every rule to one method, then the request examples' own (see [`requests`]);
+/// returns what those changed.
+pub fn method(m: &mut Method) -> Vec<Diagnostic> {
     let requests: Vec<&Value> = m.examples.requests.iter().map(|e| &e.json).collect();
     fields(&mut m.params, &requests);
     filter_lists(&mut m.params, &requests);
@@ -68,9 +77,11 @@ pub fn method(m: &mut Method) {
         .filter(|v| !v.is_null())
         .collect();
     if let Some(r) = m.result.as_mut() {
+        scalar_is_object(r, &results);
         list_of_objects(r, &results);
         ty(r, &results);
     }
+    requests::method(m)
 }
 
 /// Applies the rules to one event's payload.
@@ -211,6 +222,16 @@ fn is_map(v: &Value) -> bool {
         .is_some_and(|o| o.keys().any(|k| k.parse::<u64>().is_err()))
 }
 
+/// An object keyed by numbers other than the positions `0, 1, 2…` (`{"10": …, "505": …}`):
+/// a map of ids, not a PHP list.
+fn keyed_by_ids(v: &Value) -> bool {
+    v.as_object().is_some_and(|o| {
+        !o.is_empty()
+            && o.keys().all(|k| k.parse::<u64>().is_ok())
+            && o.keys().enumerate().any(|(i, k)| k != &i.to_string())
+    })
+}
+
 /// A JSON list: a non-empty array or an object with numeric keys only (`{"0": …}`).
 fn is_list(v: &Value) -> bool {
     match v {
@@ -225,6 +246,9 @@ fn plain_array(t: &Type) -> bool {
 }
 
 fn ty(t: &mut Type, vals: &[&Value]) {
+    if flag_spelling(t, vals) {
+        return;
+    }
     if t.kind == Kind::YesNo
         && t.doc.trim().eq_ignore_ascii_case("char")
         && vals.iter().any(|v| !is_flag(v))
@@ -241,7 +265,12 @@ fn ty(t: &mut Type, vals: &[&Value]) {
             }
             _ => false,
         };
-        // PHP arrays that the examples show as maps.
+        // PHP arrays that the examples show as maps; keyed by ids (`{"10": …, "20": …}`),
+        // they are maps of those ids.
+        if plain && vals.iter().any(|v| keyed_by_ids(v)) && vals.iter().all(|v| !is_map(v)) {
+            t.kind = Kind::Object { fields: Vec::new() };
+            return;
+        }
         let maps = vals.iter().any(|v| is_map(v) || documented(v));
         let lists = vals.iter().any(|v| is_list(v) && !documented(v));
         if plain && maps && !lists {
@@ -263,8 +292,9 @@ fn ty(t: &mut Type, vals: &[&Value]) {
             **item = Type::new("string", Kind::String);
         }
     }
-    if let Kind::Ref { .. } = &t.kind {
-        // References whose examples are codes (`"MS"` for `sale_status.id`) hold strings.
+    if let Kind::Ref { .. } | Kind::Integer = &t.kind {
+        // References and integers whose examples are codes (`"MS"` for `sale_status.id`, a
+        // workflow id `"65e5a449e8f135.21284909"` documented as `integer`) hold strings.
         let code = |v: &&&Value| {
             v.as_str().is_some_and(|s| {
                 let s = s.trim();
@@ -335,6 +365,21 @@ fn ty(t: &mut Type, vals: &[&Value]) {
     }
 }
 
+/// Flags the examples spell the other way: a `boolean` every example sends as `"Y"`/`"N"` is a
+/// Y/N flag, a Y/N flag every example sends as `true`/`false` is a boolean.
+fn flag_spelling(t: &mut Type, vals: &[&Value]) -> bool {
+    if vals.is_empty() {
+        return false;
+    }
+    let yn = |v: &&Value| v.as_str().is_some_and(|s| s == "Y" || s == "N");
+    match t.kind {
+        Kind::Boolean if vals.iter().all(yn) => t.kind = Kind::YesNo,
+        Kind::YesNo if vals.iter().all(|v| v.is_boolean()) => t.kind = Kind::Boolean,
+        _ => return false,
+    }
+    true
+}
+
 /// `{"type": …, "isRequired": …}`, `{"TYPE": …, "USE_IN_FILTER": …}`: how `*.fields` methods
 /// describe one field.
 fn is_field_description(v: &Value) -> bool {
@@ -366,6 +411,27 @@ fn field_descriptions(t: &mut Type, results: &[&Value]) -> bool {
         }
     }
     describes
+}
+
+/// The scalars-that-are-objects rule: a `result` documented as a scalar (`integer`: "the ID of
+/// the added booking"; `boolean`: "an object with the key `result`") whose examples are all
+/// objects is the object they show.
+fn scalar_is_object(t: &mut Type, results: &[&Value]) {
+    let scalar = matches!(
+        t.kind,
+        Kind::Integer | Kind::Double | Kind::Boolean | Kind::String | Kind::YesNo
+    );
+    let objects = !results.is_empty()
+        && (results
+            .iter()
+            .all(|r| r.as_object().is_some_and(|o| !o.is_empty()) && is_map(r))
+            || results.iter().all(|r| {
+                r.as_array()
+                    .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object))
+            }));
+    if scalar && objects {
+        t.kind = crate::extract::json::infer_type(results[0]).kind;
+    }
 }
 
 /// The lists-of-objects rule.
@@ -612,6 +678,65 @@ mod tests {
         };
         event(&mut e);
         assert_eq!(e.payload[0].ty.kind, Kind::Enum);
+    }
+
+    #[test]
+    fn php_arrays_keyed_by_ids_are_maps() {
+        let mut m = Method {
+            params: vec![
+                field("LIST", array_of("array", Type::default()), false),
+                field("ROWS", array_of("array", Type::default()), false),
+            ],
+            ..Method::default()
+        };
+        m.examples.requests = vec![ex(
+            json!({"LIST": {"10": {"VALUE": "a"}, "20": {"VALUE": "b"}}, "ROWS": {"0": 1, "1": 2}}),
+        )];
+        method(&mut m);
+        assert_eq!(m.params[0].ty.kind, Kind::Object { fields: vec![] });
+        assert!(matches!(m.params[1].ty.kind, Kind::Array { .. }));
+    }
+
+    #[test]
+    fn flags_follow_the_examples_spelling() {
+        let mut m = Method {
+            params: vec![
+                field(
+                    "isAutomationEnabled",
+                    Type::new("boolean", Kind::Boolean),
+                    false,
+                ),
+                field("completed", Type::new("char", Kind::YesNo), false),
+                field("isActive", Type::new("boolean", Kind::Boolean), false),
+            ],
+            ..Method::default()
+        };
+        m.examples.requests = vec![
+            ex(json!({"isAutomationEnabled": "Y", "completed": true, "isActive": "Y"})),
+            ex(json!({"isAutomationEnabled": "N", "isActive": true})),
+        ];
+        method(&mut m);
+        let kinds: Vec<&Kind> = m.params.iter().map(|f| &f.ty.kind).collect();
+        // The third is spelt both ways: it stays as documented.
+        assert_eq!(kinds, [&Kind::YesNo, &Kind::Boolean, &Kind::Boolean]);
+    }
+
+    #[test]
+    fn scalar_results_the_examples_show_as_objects() {
+        let mut m = Method {
+            result: Some(Type::new("integer", Kind::Integer)),
+            ..Method::default()
+        };
+        m.examples.responses = vec![ex(json!({"result": {"id": 1823}}))];
+        method(&mut m);
+        let r = m.result.as_ref().expect("a result");
+        assert_eq!(r.doc, "integer");
+        assert_eq!(r.fields().map(|f| f[0].name.as_str()), Some("id"));
+        // One example a scalar: the table stands.
+        m.result = Some(Type::new("integer", Kind::Integer));
+        m.examples.responses.push(ex(json!({"result": 5})));
+        method(&mut m);
+        assert_eq!(m.result.map(|r| r.kind), Some(Kind::Integer));
     }
 
     #[test]
