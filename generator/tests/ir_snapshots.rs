@@ -83,6 +83,7 @@ fn merged_docs_src() {
         [
             ("crm.deal.add", 2),
             ("crm.deal.list", 2),
+            ("crm.deal.update", 2),
             ("im.dialog.read", 2),
             ("im.dialog.unread", 2),
             ("im.recent.unread", 2),
@@ -91,6 +92,54 @@ fn merged_docs_src() {
     );
     assert_eq!(ir.events.len(), 1);
     insta::assert_json_snapshot!("docs_src_ir", ir);
+}
+
+/// `crm-deal-update.md`: a table and its request examples that disagree; the examples settle it.
+#[test]
+fn request_examples_settle_the_table() {
+    use b24gen::ir::{Kind, Severity};
+    let ir = b24gen::read_docs(&[docs_src()]);
+    let m = ir
+        .methods
+        .iter()
+        .find(|m| m.name == "crm.deal.update")
+        .expect("the fixture is read");
+    let fields = m.params[1].ty.fields().expect("fields is an object");
+    let get = |n: &str| {
+        fields
+            .iter()
+            .find(|f| f.name == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    // Marked required, left out by the first example.
+    assert!(m.params[0].required && m.params[1].required && !get("TITLE").required);
+    // Documented `boolean`, sent as "Y"; documented `integer`, sent as a list.
+    assert_eq!(get("IS_MANUAL_OPPORTUNITY").ty.kind, Kind::YesNo);
+    assert!(
+        matches!(&get("CONTACT_IDS").ty.kind, Kind::Array { item } if item.kind == Kind::Integer)
+    );
+    // Values one per line.
+    let values: Vec<&str> = get("SOURCE_ID")
+        .values
+        .iter()
+        .map(|v| v.value.as_str())
+        .collect();
+    assert_eq!(values, ["CALL", "EMAIL", "WEB"]);
+    // A name like `fieldN` that the example sends as is.
+    assert!(get("gpsN").literal);
+    // Only in the example: an optional string; the typo is not a parameter.
+    let comments = get("COMMENTS");
+    assert!(comments.from_example && !comments.required && comments.ty.kind == Kind::String);
+    assert!(fields.iter().all(|f| f.name != "IS_RECCURING"));
+    assert!(ir
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Warning
+            && d.message.contains("`IS_RECCURING`")
+            && d.line.is_some()));
+    // A link in a scalar row's description is a cross-reference.
+    let options = m.params[2].ty.fields().expect("params is an object");
+    assert_eq!(options[0].ty.kind, Kind::YesNo);
 }
 
 #[test]

@@ -309,13 +309,20 @@ fn ty(t: &mut Type, vals: &[&Value]) {
         }
     }
     if matches!(&t.kind, Kind::Object { fields } if !fields.is_empty() || t.doc.trim().eq_ignore_ascii_case("object"))
-        && !vals.is_empty()
         && vals
             .iter()
-            .all(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+            .any(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+        && vals.iter().all(|v| is_list(v))
     {
-        // Objects that are lists.
-        let items: Vec<&Value> = vals.iter().filter_map(|v| v.as_array()).flatten().collect();
+        // Objects that are lists (PHP lists `{"0": …, "1": …}` among them).
+        let items: Vec<&Value> = vals
+            .iter()
+            .flat_map(|v| match v {
+                Value::Array(a) => a.iter().collect::<Vec<_>>(),
+                Value::Object(o) => o.values().collect(),
+                _ => Vec::new(),
+            })
+            .collect();
         let item = if items.iter().all(|v| v.is_string()) {
             Some(Type::new("string", Kind::String))
         } else if items.iter().all(|v| v.is_object()) {

@@ -187,14 +187,21 @@ impl Walk<'_> {
     }
 }
 
-/// The shape rules: a scalar every example sends as an object is an open object (`FILTER`
+/// The shape rules: a scalar (or a reference to a named type, `diskfile`) every example sends
+/// as an object is an open object (`FILTER`
 /// documented as `string`, `EDIT_FORM_LABEL` as a map of languages), one every example sends
 /// as a list is a list of it (`UF_DEPARTMENT: [1]`), and an `integer` an example sends as `""`
 /// is a string (`ownerId: ""` for the company calendar). Returns what changed.
 fn shape(t: &mut Type, values: &[&Value]) -> Option<&'static str> {
     let scalar = matches!(
         t.kind,
-        Kind::String | Kind::Integer | Kind::Double | Kind::Boolean | Kind::YesNo | Kind::Enum
+        Kind::String
+            | Kind::Integer
+            | Kind::Double
+            | Kind::Boolean
+            | Kind::YesNo
+            | Kind::Enum
+            | Kind::Ref { .. }
     );
     if !scalar || values.is_empty() {
         return None;

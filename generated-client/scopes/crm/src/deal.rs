@@ -5,5 +5,7 @@
 //!
 //! - [`add`](add/index.html): `crm.deal.add`: Add a Deal
 //! - [`list`](list/index.html): `crm.deal.list`: Get a List of Deals
+//! - [`update`](update/index.html): `crm.deal.update`: Update a Deal
 pub mod add;
 pub mod list;
+pub mod update;
