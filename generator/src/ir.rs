@@ -345,3 +345,14 @@ pub enum Severity {
     /// Worth knowing (e.g. EN/RU disagreement).
     Info,
 }
+
+/// A field of `kind` with no type token, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_field(name: &str, kind: Kind, required: bool) -> Field {
+    Field {
+        name: name.into(),
+        required,
+        ty: Type::new("", kind),
+        ..Field::default()
+    }
+}

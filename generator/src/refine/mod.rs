@@ -24,8 +24,9 @@
 //! - **Objects that are lists.** The mirror of PHP arrays: a field documented as an `object`
 //!   with fields whose example values are all lists is a list, of those objects (lists of
 //!   objects) or of their names (lists of strings).
-//! - **Codes.** A reference the generator would read as an id (`sale_status.id`), or an
-//!   `integer`, whose example values are codes (`"MS"`, not numbers) holds strings.
+//! - **Codes.** A reference the generator would read as an id (`sale_status.id`) whose example
+//!   values are codes (`"MS"`) holds strings; so does an `integer` whose example values are
+//!   ids that are not numbers (`"65e5a449e8f135.21284909"`).
 //! - **Flag spelling.** A `boolean` every example sends as `"Y"`/`"N"` is a Y/N flag; a Y/N
 //!   flag every example sends as `true`/`false` is a boolean.
 //! - **Filter lists.** A scalar field of a `filter` whose example values include lists
@@ -293,14 +294,17 @@ fn ty(t: &mut Type, vals: &[&Value]) {
         }
     }
     if let Kind::Ref { .. } | Kind::Integer = &t.kind {
-        // References and integers whose examples are codes (`"MS"` for `sale_status.id`, a
-        // workflow id `"65e5a449e8f135.21284909"` documented as `integer`) hold strings.
+        // References whose examples are codes (`"MS"` for `sale_status.id`) and integers whose
+        // examples are ids that are not numbers (a workflow id `"65e5a449e8f135.21284909"`)
+        // hold strings.
+        let integer = t.kind == Kind::Integer;
         let code = |v: &&&Value| {
             v.as_str().is_some_and(|s| {
                 let s = s.trim();
                 !s.is_empty()
                     && s.parse::<f64>().is_err()
                     && !crate::conformance::is_placeholder_value(s)
+                    && (!integer || s.bytes().any(|b| b.is_ascii_digit()))
             })
         };
         if vals.iter().any(|v| code(&v)) {

@@ -382,16 +382,8 @@ fn infer(values: &[&Value]) -> Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::test_field as field;
     use serde_json::json;
-
-    fn field(name: &str, kind: Kind, required: bool) -> Field {
-        Field {
-            name: name.into(),
-            required,
-            ty: Type::new("", kind),
-            ..Field::default()
-        }
-    }
 
     fn method(rest_version: u8, params: Vec<Field>, requests: &[Value]) -> Method {
         let mut m = Method {

@@ -691,16 +691,8 @@ impl<'a> TypesBuilder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::test_field as field;
     use crate::ir::Text;
-
-    fn field(name: &str, kind: Kind, required: bool) -> Field {
-        Field {
-            name: name.into(),
-            required,
-            ty: Type::new("", kind),
-            ..Field::default()
-        }
-    }
 
     fn method(name: &str, scopes: &[&str]) -> Method {
         Method {
