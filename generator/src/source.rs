@@ -181,12 +181,17 @@ pub fn detect_lang(text: &str) -> Lang {
         if in_fence {
             continue;
         }
-        for c in line.chars() {
-            if ('\u{0400}'..='\u{04FF}').contains(&c) {
+        // Bytes, not chars: a letter of U+0400..=U+04FF is the one UTF-8 sequence led by
+        // 0xD0..=0xD3.
+        for &b in line.as_bytes() {
+            if (0xD0..=0xD3).contains(&b) {
                 cyr += 1;
-            } else if c.is_ascii_alphabetic() {
+            } else if b.is_ascii_alphabetic() {
                 lat += 1;
             }
+        }
+        if cyr >= 20 {
+            return Lang::Ru;
         }
     }
     if cyr >= 20 || (cyr > 0 && cyr * 10 >= lat) {
