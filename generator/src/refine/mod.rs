@@ -191,7 +191,10 @@ fn values_table(f: &mut Field) {
     let Kind::Object { fields } = &mut f.ty.kind else {
         return;
     };
+    // Only a table says so: a shape read off a JSON example (no type token) is what it shows
+    // (`"type": {"type": "string"}`).
     if f.ty.doc.trim().eq_ignore_ascii_case("object")
+        || f.ty.doc.trim().is_empty()
         || fields.len() != 1
         || fields[0].name != f.name
     {
@@ -689,6 +692,25 @@ mod tests {
         };
         event(&mut e);
         assert_eq!(e.payload[0].ty.kind, Kind::Enum);
+    }
+
+    #[test]
+    fn shapes_read_off_examples_are_not_value_tables() {
+        // `{"type": {"type": "string"}}` read off a JSON example: no type token.
+        let inner = || {
+            Type::new(
+                "",
+                Kind::Object {
+                    fields: vec![field("type", Type::new("", Kind::String), false)],
+                },
+            )
+        };
+        let mut e = Event {
+            payload: vec![field("type", inner(), false)],
+            ..Event::default()
+        };
+        event(&mut e);
+        assert_eq!(e.payload[0].ty, inner());
     }
 
     #[test]
