@@ -267,6 +267,24 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// One plain value: no nested fields, no items, no named vocabulary type.
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Kind::String
+                | Kind::Integer
+                | Kind::Double
+                | Kind::Boolean
+                | Kind::YesNo
+                | Kind::Date
+                | Kind::Datetime
+                | Kind::Timestamp
+                | Kind::Enum
+        )
+    }
+}
+
 impl Type {
     pub fn new(doc: impl Into<String>, kind: Kind) -> Self {
         Type {

@@ -113,7 +113,7 @@ impl Report {
         let mut disagreements = 0;
         let mut typos = 0;
         for d in &ir.diagnostics {
-            if d.message.contains("looks like a typo of the documented") {
+            if d.message.contains(crate::refine::requests::TYPO) {
                 typos += 1;
             }
             *diagnostics.entry(d.severity).or_default() += 1;

@@ -209,7 +209,7 @@ impl<'a> FieldReader<'a> {
         // [manager_user_data](#manager_user_data)") is a cross-reference, not its fields.
         let link = ANCHOR
             .captures(type_md)
-            .or_else(|| ANCHOR.captures(desc_md).filter(|_| !is_scalar(&ty)))
+            .or_else(|| ANCHOR.captures(desc_md).filter(|_| !ty.kind.is_scalar()))
             .map(|c| c[1].to_string());
         if let Some(anchor) = link {
             match self.linked_fields(&anchor) {
@@ -309,22 +309,6 @@ fn refine_scalar(ty: &mut Type, toks: &[String], values: &[crate::ir::EnumValue]
 
 fn is_plain_value(v: &str) -> bool {
     !v.contains(' ') && v.len() <= 48
-}
-
-/// A type that holds one plain value (no nested fields to link).
-fn is_scalar(ty: &Type) -> bool {
-    matches!(
-        ty.kind,
-        Kind::String
-            | Kind::Integer
-            | Kind::Double
-            | Kind::Boolean
-            | Kind::YesNo
-            | Kind::Date
-            | Kind::Datetime
-            | Kind::Timestamp
-            | Kind::Enum
-    )
 }
 
 fn wants_fields(ty: &Type) -> bool {

@@ -95,13 +95,7 @@ pub fn event(e: &mut Event) {
 /// Keys match exactly, else ASCII case-insensitively (the examples spell REST 2 parameters in
 /// either case).
 fn step<'a>(vals: &[&'a Value], name: &str) -> Vec<&'a Value> {
-    let get = |o: &'a serde_json::Map<String, Value>| {
-        o.get(name).or_else(|| {
-            o.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        })
-    };
+    let get = |o: &'a serde_json::Map<String, Value>| lookup(o, name, true);
     let mut out = Vec::new();
     for v in vals {
         match v {
@@ -111,6 +105,23 @@ fn step<'a>(vals: &[&'a Value], name: &str) -> Vec<&'a Value> {
         }
     }
     out
+}
+
+/// The value of key `name` in `o`: exactly, else (with `any_case`) ASCII case-insensitively.
+fn lookup<'a>(
+    o: &'a serde_json::Map<String, Value>,
+    name: &str,
+    any_case: bool,
+) -> Option<&'a Value> {
+    o.get(name).or_else(|| {
+        any_case
+            .then(|| {
+                o.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v)
+            })
+            .flatten()
+    })
 }
 
 fn fields(fs: &mut [Field], vals: &[&Value]) {
@@ -431,10 +442,7 @@ fn field_descriptions(t: &mut Type, results: &[&Value]) -> bool {
 /// the added booking"; `boolean`: "an object with the key `result`") whose examples are all
 /// objects is the object they show.
 fn scalar_is_object(t: &mut Type, results: &[&Value]) {
-    let scalar = matches!(
-        t.kind,
-        Kind::Integer | Kind::Double | Kind::Boolean | Kind::String | Kind::YesNo
-    );
+    let scalar = t.kind.is_scalar();
     let objects = !results.is_empty()
         && (results
             .iter()

@@ -26,10 +26,14 @@
 
 use serde_json::{Map, Value};
 
+use super::lookup;
 use crate::ir::{Diagnostic, Example, Field, Kind, Method, Severity, Text, Type};
-use crate::rust::naming::{is_placeholder, numbered_placeholder};
+use crate::rust::naming::{is_placeholder, placeholder_prefix};
 
-/// Applies both rules to one method's params; returns what it changed.
+/// What a diagnostic about a misspelt key says (`report` counts them).
+pub const TYPO: &str = "looks like a typo of the documented";
+
+/// Applies the rules to one method's params; returns what they changed.
 pub fn method(m: &mut Method) -> Vec<Diagnostic> {
     let objects: Vec<Seen> = m
         .examples
@@ -75,12 +79,15 @@ impl Walk<'_> {
         if seen.is_empty() {
             return;
         }
-        let top = path.is_empty();
+        // In the top level of REST 2 calls the key's letter case does not matter (the API
+        // reads `ID` and `id` alike).
+        let any_case = path.is_empty() && self.rest2;
         for f in fields.iter_mut() {
-            let values: Vec<&Value> = seen
+            let found: Vec<(&Seen, Option<&Value>)> = seen
                 .iter()
-                .filter_map(|s| lookup(s.object, &f.name, top && self.rest2))
+                .map(|s| (s, lookup(s.object, &f.name, any_case)))
                 .collect();
+            let values: Vec<&Value> = found.iter().filter_map(|(_, v)| *v).collect();
             if let Some(change) = shape(&mut f.ty, &values) {
                 self.note(
                     seen[0].example,
@@ -88,18 +95,12 @@ impl Walk<'_> {
                     format!("`{}` {}: {change}", self.method, join(path, &f.name)),
                 );
             }
-            let here: Vec<Seen> = seen
-                .iter()
-                .flat_map(|s| children(s, lookup(s.object, &f.name, top && self.rest2)))
-                .collect();
+            let here: Vec<Seen> = found.iter().flat_map(|(s, v)| children(s, *v)).collect();
             if is_placeholder(&f.name) && seen.iter().any(|s| s.object.contains_key(&f.name)) {
                 f.literal = true;
             }
             if f.required && !is_placeholder(&f.name) {
-                if let Some(s) = seen
-                    .iter()
-                    .find(|s| lookup(s.object, &f.name, top && self.rest2).is_none())
-                {
+                if let Some((s, _)) = found.iter().find(|(_, v)| v.is_none()) {
                     f.required = false;
                     self.note(
                         s.example,
@@ -138,7 +139,7 @@ impl Walk<'_> {
                         s.example,
                         Severity::Warning,
                         format!(
-                            "`{}` {}: the request example sends `{key}`, which looks like a typo of the documented `{}`",
+                            "`{}` {}: the request example sends `{key}`, which {TYPO} `{}`",
                             self.method,
                             join(path, key),
                             near.name
@@ -188,21 +189,12 @@ impl Walk<'_> {
 }
 
 /// The shape rules: a scalar (or a reference to a named type, `diskfile`) every example sends
-/// as an object is an open object (`FILTER`
-/// documented as `string`, `EDIT_FORM_LABEL` as a map of languages), one every example sends
-/// as a list is a list of it (`UF_DEPARTMENT: [1]`), and an `integer` an example sends as `""`
-/// is a string (`ownerId: ""` for the company calendar). Returns what changed.
+/// as an object is an open object (`FILTER` documented as `string`, `EDIT_FORM_LABEL` as a map
+/// of languages), one every example sends as a list is a list of it (`UF_DEPARTMENT: [1]`), and
+/// an `integer` an example sends as `""` is a string (`ownerId: ""` for the company calendar).
+/// Returns what changed.
 fn shape(t: &mut Type, values: &[&Value]) -> Option<&'static str> {
-    let scalar = matches!(
-        t.kind,
-        Kind::String
-            | Kind::Integer
-            | Kind::Double
-            | Kind::Boolean
-            | Kind::YesNo
-            | Kind::Enum
-            | Kind::Ref { .. }
-    );
+    let scalar = t.kind.is_scalar() || matches!(t.kind, Kind::Ref { .. });
     if !scalar || values.is_empty() {
         return None;
     }
@@ -245,20 +237,6 @@ fn join(path: &str, name: &str) -> String {
     } else {
         format!("{path}.{name}")
     }
-}
-
-/// The value of `name` in `o`; in the top level of REST 2 calls the key's letter case does not
-/// matter (the API reads `ID` and `id` alike).
-fn lookup<'a>(o: &'a Map<String, Value>, name: &str, any_case: bool) -> Option<&'a Value> {
-    o.get(name).or_else(|| {
-        any_case
-            .then(|| {
-                o.iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                    .map(|(_, v)| v)
-            })
-            .flatten()
-    })
 }
 
 /// The objects a field's example value holds: the value itself, or the objects it lists.
@@ -306,25 +284,6 @@ fn covered(fields: &[Field], key: &str, any_case: bool) -> bool {
                                 && key[..p.len()].eq_ignore_ascii_case(p)
                         }))))
     })
-}
-
-/// The literal text a placeholder row's keys begin with (`UF_CRM_` for `UF_CRM_...`).
-fn placeholder_prefix(name: &str) -> Option<&str> {
-    if let Some(p) = numbered_placeholder(name) {
-        return Some(p);
-    }
-    let cut = ["...", "…", "<", "*", "{", "["]
-        .iter()
-        .filter_map(|w| name.find(w))
-        .min();
-    match cut {
-        Some(i) => Some(&name[..i]),
-        None => {
-            let last = name.rsplit('_').next().unwrap_or(name);
-            (last.len() >= 3 && last.chars().all(|c| c.eq_ignore_ascii_case(&'x')))
-                .then(|| &name[..name.len() - last.len()])
-        }
-    }
 }
 
 /// `key` is `name` misspelt: the same letters in another case, or one or two edits away from

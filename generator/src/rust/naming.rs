@@ -292,12 +292,30 @@ pub fn is_placeholder(name: &str) -> bool {
             return true;
         }
     }
-    // `UF_CRM_xxx`, `PROPERTY_XXX`, `xxx`: the x-run stands for a code.
-    let last = n.rsplit('_').next().unwrap_or(n);
-    if last.len() >= 3 && last.chars().all(|c| c == 'x' || c == 'X') {
-        return true;
+    x_run(n).is_some() || numbered_placeholder(n).is_some()
+}
+
+/// `UF_CRM_xxx`, `PROPERTY_XXX`, `xxx`: the closing run of `x` that stands for a code.
+fn x_run(name: &str) -> Option<&str> {
+    let last = name.rsplit('_').next().unwrap_or(name);
+    (last.len() >= 3 && last.chars().all(|c| c == 'x' || c == 'X')).then_some(last)
+}
+
+/// The literal text the keys of a placeholder row begin with: `UF_CRM_` for `UF_CRM_...` or
+/// `UF_CRM_xxx`, `property` for `propertyN`, `` for `<field_code>`; `None` when the name has no
+/// wildcard to cut at (prose).
+pub fn placeholder_prefix(name: &str) -> Option<&str> {
+    if let Some(p) = numbered_placeholder(name) {
+        return Some(p);
     }
-    numbered_placeholder(n).is_some()
+    let cut = ["...", "…", "<", "*", "{", "["]
+        .iter()
+        .filter_map(|w| name.find(w))
+        .min();
+    match cut {
+        Some(i) => Some(&name[..i]),
+        None => x_run(name).map(|last| &name[..name.len() - last.len()]),
+    }
 }
 
 /// A row documenting a family of keys ([`is_placeholder`]); a key a request example sends
@@ -475,6 +493,15 @@ mod tests {
             "PARENT_Id",
         ] {
             assert!(!is_placeholder(real), "{real:?}");
+        }
+        for (p, prefix) in [
+            ("UF_CRM_...", Some("UF_CRM_")),
+            ("UF_CRM_xxx", Some("UF_CRM_")),
+            ("propertyN", Some("property")),
+            ("<field_code>", Some("")),
+            ("any field", None),
+        ] {
+            assert_eq!(placeholder_prefix(p), prefix, "{p:?}");
         }
     }
 
