@@ -106,7 +106,9 @@ fn fixture_shapes_map_as_documented() {
             .expect("crm.type.list module"),
     );
     assert!(list.contains("RestVersion::V3"));
-    assert!(list.contains("impl bitrix24_core::Paginated for CrmTypeList {}"));
+    // A list: pages, and rows to stream (REST 3: no batch, so no fast traversal).
+    assert!(list.contains("::b24_runtime::support::list_surface!(CrmTypeList, Params, Item, []);"));
+    assert!(list.contains("::b24_runtime::support::call_surface!(Params => CrmTypeList);"));
     assert!(list.contains("pub type Output = Vec<Item>;"));
     assert!(list.contains("\"tags\" => tags : vec_string,"));
     // Unscoped methods and the `basic`/`user` choice by name prefix.

@@ -82,6 +82,7 @@ fn merged_docs_src() {
         names,
         [
             ("crm.deal.add", 2),
+            ("crm.deal.get", 2),
             ("crm.deal.list", 2),
             ("crm.deal.update", 2),
             ("im.dialog.read", 2),

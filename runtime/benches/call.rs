@@ -8,7 +8,7 @@
 //! Prints criterion's figures, then a paired measurement (`median ratio client/raw = …`) that
 //! alternates the two, which holds up when other work shares the machine.
 
-use b24_runtime::{wire, Client, Method, MethodError, RestVersion};
+use b24_runtime::{wire, Client, Method, RestVersion};
 use criterion::{criterion_group, Criterion};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -71,21 +71,6 @@ struct Deal {
 
 const BODY: &str = r#"{"result":{"ID":"1234","TITLE":"Deal #1234","TYPE_ID":"SALE","STAGE_ID":"NEW","PROBABILITY":"","CURRENCY_ID":"USD","OPPORTUNITY":"15000.00","IS_MANUAL_OPPORTUNITY":"N","TAX_VALUE":"0.00","LEAD_ID":null,"COMPANY_ID":"12","CONTACT_ID":"5","QUOTE_ID":null,"BEGINDATE":"2024-05-01T03:00:00+03:00","CLOSEDATE":"2024-05-08T03:00:00+03:00","OPENED":"Y","CLOSED":"N","COMMENTS":"","ASSIGNED_BY_ID":"1","CREATED_BY_ID":"1","MODIFY_BY_ID":"1","DATE_CREATE":"2024-05-01T10:00:00+03:00","DATE_MODIFY":"2024-05-02T11:30:00+03:00","SOURCE_ID":"CALL","SOURCE_DESCRIPTION":null,"ADDITIONAL_INFO":null,"LOCATION_ID":null,"ORIGINATOR_ID":null,"ORIGIN_ID":null,"UTM_SOURCE":null,"UF_CRM_1700000000":[]},"time":{"start":1757424671.509725,"finish":1757424672.203906,"duration":0.694180965423584,"processing":0.6726489067077637,"date_start":"2025-09-09T16:31:11+03:00","date_finish":"2025-09-09T16:31:12+03:00","operating_reset_at":1757425271,"operating":0.6726338863372803}}"#;
 
-#[derive(Debug)]
-enum NoError {
-    Other,
-}
-impl MethodError for NoError {
-    fn from_code(_: &str, _: &str) -> Self {
-        NoError::Other
-    }
-    fn code(&self) -> &str {
-        match self {
-            NoError::Other => "",
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct IdParams {
     id: i64,
@@ -98,7 +83,7 @@ impl Method for DealGet {
     const READ_ONLY: bool = true;
     type Params = IdParams;
     type Result = Deal;
-    type Error = NoError;
+    type Error = Box<b24_runtime::ApiError>;
 }
 
 /// What a hand-written integration would decode.

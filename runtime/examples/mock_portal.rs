@@ -1,96 +1,71 @@
-//! The runtime end to end against a loopback mock portal this program starts itself.
+//! The generated client (the committed `generated-client/`, its `crm.deal.*` methods) end to end
+//! against a loopback mock portal this program starts itself.
 //!
 //! ```sh
 //! cargo run -p b24-runtime --example mock_portal
 //! ```
 //!
-//! The method types below are what the generator emits for each documented method, by hand.
+//! The part between the `README` markers is the README's "Use the client" section, word for
+//! word (a test keeps the two the same); CI runs this example.
 
 #[path = "support/portal.rs"]
 mod portal;
 
-use b24_runtime::batch::Batch;
-use b24_runtime::list::FastList;
-use b24_runtime::{wire, Client, Method, MethodError, RestVersion};
+// README: begin
+use bitrix24::crm::deal::{add, get, list};
+use bitrix24::runtime::batch::Batch;
+use bitrix24::runtime::{wire, Client, Error};
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
-#[derive(Debug, Deserialize)]
-struct Deal {
-    #[serde(rename = "ID", default, deserialize_with = "wire::opt_i64")]
-    id: Option<i64>,
-    #[serde(rename = "TITLE", default, deserialize_with = "wire::opt_string")]
-    title: Option<String>,
-    #[serde(rename = "OPENED", default, deserialize_with = "wire::opt_yes_no")]
-    opened: Option<wire::YesNo>,
-    #[serde(rename = "COMPANY_ID", default, deserialize_with = "wire::opt_i64")]
-    company_id: Option<i64>,
-}
+async fn use_the_client(webhook: &str) -> Result<(), Box<dyn std::error::Error>> {
+    // A client for an inbound webhook (OAuth: `Client::builder().oauth(…)`).
+    let client = Client::webhook(webhook)?;
 
-#[derive(Debug)]
-enum DealError {
-    NotFound,
-    Other(String),
-}
+    // A typed call: the params know their method, the answer is typed.
+    let fields = add::Fields::new()
+        .title("Example deal")
+        .extra("COMPANY_ID", 10);
+    let id = *add::Params::new(fields).send(&client).await?.result;
+    let deal = get::Params::new(id).send(&client).await?;
+    println!(
+        "deal {id}: {:?}, opened: {:?}",
+        deal.result.title, deal.result.opened
+    );
 
-impl MethodError for DealError {
-    fn from_code(code: &str, _description: &str) -> Self {
-        match code {
-            "NOT_FOUND" => DealError::NotFound,
-            other => DealError::Other(other.to_owned()),
-        }
+    // The method's own errors are matched directly, next to transport, limit and auth errors.
+    match get::Params::new(999_999).send(&client).await {
+        Err(Error::Api(get::Error::Empty(e))) => println!("no such deal: {}", e.description),
+        Err(Error::Api(get::Error::System(kind, _))) => println!("the portal is busy: {kind:?}"),
+        Err(e) => return Err(e.into()),
+        Ok(_) => return Err("a missing deal was found".into()),
     }
-    fn code(&self) -> &str {
-        match self {
-            DealError::NotFound => "NOT_FOUND",
-            DealError::Other(c) => c,
-        }
+
+    // Every row of a list, page by page, with the total once the first page is in.
+    let filter = wire::object([(">ID", 7_400)]);
+    let mut rows = list::Params::new().filter(filter).stream(&client);
+    let mut n = 0;
+    while let Some(row) = rows.next().await {
+        row?;
+        n += 1;
     }
-}
+    println!("list: {n} rows of {:?}", rows.total());
 
-#[derive(Serialize)]
-struct DealAddParams {
-    fields: Value,
-}
-struct DealAdd;
-impl Method for DealAdd {
-    const NAME: &'static str = "crm.deal.add";
-    const REST_VERSION: RestVersion = RestVersion::V2;
-    const READ_ONLY: bool = false;
-    type Params = DealAddParams;
-    type Result = i64;
-    type Error = DealError;
-}
+    // Every deal by the fast traversal: ordered by ID, 2,500 rows per HTTP call.
+    let all = list::Params::new().fast(&client).collect_all().await?;
+    println!("fast list: {} deals", all.len());
 
-#[derive(Serialize)]
-struct DealGetParams {
-    id: i64,
+    // A batch: typed commands, a reference between them, typed results and errors back.
+    let mut batch = Batch::new();
+    let first = batch.add(&get::Params::new(id))?;
+    let missing = batch.add(&get::Params::new(999_999))?;
+    let results = client.batch(&batch).await?;
+    println!("batch: {:?}", results.get(&first)?.result.title);
+    if let Err(Error::Api(get::Error::Empty(e))) = results.get(&missing) {
+        println!("batch: the second deal: {}", e.description);
+    }
+    Ok(())
 }
-struct DealGet;
-impl Method for DealGet {
-    const NAME: &'static str = "crm.deal.get";
-    const REST_VERSION: RestVersion = RestVersion::V2;
-    const READ_ONLY: bool = true;
-    type Params = DealGetParams;
-    type Result = Deal;
-    type Error = DealError;
-}
-
-#[derive(Serialize, Default)]
-struct DealListParams {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    filter: Option<Value>,
-}
-struct DealList;
-impl Method for DealList {
-    const NAME: &'static str = "crm.deal.list";
-    const REST_VERSION: RestVersion = RestVersion::V2;
-    const READ_ONLY: bool = true;
-    type Params = DealListParams;
-    type Result = Vec<Deal>;
-    type Error = DealError;
-}
+// README: end
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -99,72 +74,53 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     portal.add_company(10, "Acme Ltd");
     println!("mock portal at {}", portal.server.uri());
 
-    let client = Client::builder().webhook(&portal.webhook_url()).build()?;
-    println!("client: {client:?}");
+    use_the_client(&portal.webhook_url()).await?;
 
-    // A typed write and a typed read.
-    let id = client
-        .call::<DealAdd>(&DealAddParams {
-            fields: json!({"TITLE": "Example deal", "COMPANY_ID": 10}),
-        })
-        .await?
-        .result;
-    let deal = client.call::<DealGet>(&DealGetParams { id }).await?;
-    println!(
-        "deal {id}: {:?}, opened: {:?}, operating {:?}s; unknown fields kept: {}",
-        deal.result.title,
-        deal.result.opened.map(bool::from),
-        deal.time.as_ref().and_then(|t| t.operating),
-        deal.raw_value()["UF_CRM_1700000000"]
-    );
-
-    // A typed error.
-    match client.call::<DealGet>(&DealGetParams { id: 999_999 }).await {
-        Err(e) => println!("missing deal: {e} → {:?}", e.method_error::<DealGet>()),
-        Ok(_) => return Err("a missing deal was found".into()),
-    }
-
-    // A batch with a reference between commands.
+    // Below: what the README leaves out — raw calls by name, references between commands,
+    // the HTTP calls each traversal made, and the operating time the portal reported.
+    let client = Client::webhook(&portal.webhook_url())?;
+    let fields = add::Fields::new()
+        .title("Referenced")
+        .extra("COMPANY_ID", 10);
+    let id = *add::Params::new(fields).send(&client).await?.result;
     let mut batch = Batch::new();
-    let d = batch.add_keyed::<DealGet>("deal", &DealGetParams { id })?;
+    let deal = batch.add_keyed("deal", &get::Params::new(id))?;
     let company = batch.add_raw(
         "company",
         "crm.company.get",
-        json!({"id": d.field("COMPANY_ID")}),
+        serde_json::json!({"id": deal.field("COMPANY_ID")}),
         true,
     )?;
     let results = client.batch(&batch).await?;
     println!(
-        "batch: deal company {:?} is {}",
-        results.get(&d)?.result.company_id,
+        "batch reference: the deal's company {:?} is {}",
+        results.get(&deal)?.result.company_id,
         results.raw(&company)?.result["TITLE"]
     );
-
-    // A list stream with its total.
-    let mut rows = client.list::<DealList>(&DealListParams {
-        filter: Some(json!({">ID": 7_400})),
-    });
-    let mut n = 0;
-    while let Some(row) = rows.next().await {
-        row?;
-        n += 1;
-    }
-    println!("list: {n} rows of total {:?}", rows.total());
-
-    // The fast traversal: every deal, 2,500 per HTTP call.
-    let before = portal.calls().len();
-    let all = client
-        .fast_list::<DealList>(&DealListParams::default(), FastList::default())
-        .collect_all()
+    let raw = client
+        .call_raw("crm.deal.get", &serde_json::json!({"id": 1}))
         .await?;
-    let first = all.first().and_then(|d| d.id);
-    let last = all.last().and_then(|d| d.id);
     println!(
-        "fast list: {} deals (IDs {first:?}..{last:?}) in {} HTTP calls",
+        "raw call: {} (fields the docs do not list are kept: {})",
+        raw.result["TITLE"], raw.result["UF_CRM_1700000000"]
+    );
+    match client
+        .call_raw("crm.nothing.list", &serde_json::json!({}))
+        .await
+    {
+        Err(Error::Api(e)) => println!("raw error: {e} (retryable: {})", e.is_retryable()),
+        Err(e) => return Err(e.into()),
+        Ok(_) => return Err("an unknown method answered".into()),
+    }
+    let before = portal.calls().len();
+    let all = list::Params::new().fast(&client).collect_all().await?;
+    println!(
+        "fast list: {} deals (IDs {:?}..{:?}) in {} HTTP calls",
         all.len(),
+        all.first().and_then(|d| d.id),
+        all.last().and_then(|d| d.id),
         portal.calls().len() - before
     );
-
     for (method, stats) in client.operating_all() {
         println!(
             "operating {method}: {:.2}s over {} answers",

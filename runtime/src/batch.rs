@@ -2,21 +2,22 @@
 //! references between commands, `halt`, each command's result or error kept under its key.
 //!
 //! ```no_run
-//! # use b24_runtime::{batch::Batch, Client, Method};
-//! # async fn f<DealGet: Method, CompanyGet: Method>(client: Client, p: DealGet::Params, q: CompanyGet::Params) -> Result<(), b24_runtime::Error> {
+//! # use b24_runtime::{batch::Batch, Client, Request};
+//! # async fn f<P: Request, Q: Request>(client: Client, deal_get: P, company_get: Q) -> Result<(), Box<dyn std::error::Error>> {
 //! let mut batch = Batch::new();
-//! let deal = batch.add_keyed::<DealGet>("deal", &p)?;
-//! let company = batch.add_keyed::<CompanyGet>("company", &q)?;
+//! let deal = batch.add_keyed("deal", &deal_get)?;
+//! let company = batch.add_keyed("company", &company_get)?;
 //! // The company's id comes from the deal, on the portal side.
 //! batch.set_param(&company, &["id"], deal.field("COMPANY_ID"))?;
 //! let results = client.batch(&batch).await?;
+//! // Typed: the deal method's `Output`, or its error enum.
 //! let deal = results.get(&deal)?.result;
 //! # Ok(()) }
 //! ```
 
-use crate::client::{CallOptions, Client};
+use crate::client::{params_object, CallOptions, Client};
 use crate::error::{ApiError, Error};
-use crate::method::{Method, RestVersion};
+use crate::method::{Method, Request, RestVersion};
 use crate::query::build_query;
 use crate::response::{self, Response, Time};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -149,14 +150,24 @@ impl Batch {
         self.commands.is_empty()
     }
 
-    /// Adds method `M` under a generated key (`c0`, `c1`, …).
-    pub fn add<M: Method>(&mut self, params: &M::Params) -> Result<Handle<M>, Error> {
+    /// Adds the call of `params`'s method under a generated key (`c0`, `c1`, …).
+    pub fn add<P: Request>(&mut self, params: &P) -> Result<Handle<P::Method>, Error> {
         let key = self.auto_key();
-        self.add_keyed::<M>(key, params)
+        self.add_keyed(key, params)
     }
 
-    /// Adds method `M` under `key` (any string without `[` `]`; it stays a string).
-    pub fn add_keyed<M: Method>(
+    /// Adds the call of `params`'s method under `key` (any string without `[` `]`; it stays a
+    /// string).
+    pub fn add_keyed<P: Request>(
+        &mut self,
+        key: impl Into<String>,
+        params: &P,
+    ) -> Result<Handle<P::Method>, Error> {
+        self.add_method::<P::Method>(key, params)
+    }
+
+    /// Adds method `M` under `key`, when the method type is at hand rather than its params.
+    pub fn add_method<M: Method>(
         &mut self,
         key: impl Into<String>,
         params: &M::Params,
@@ -167,7 +178,7 @@ impl Batch {
                 "REST 3 methods cannot run in a batch; call them directly",
             ));
         }
-        let params = to_object(M::NAME, params)?;
+        let params = Value::Object(params_object(M::NAME, params)?);
         self.push(key.into(), M::NAME, M::READ_ONLY, params)
     }
 
@@ -179,7 +190,7 @@ impl Batch {
         params: Value,
         read_only: bool,
     ) -> Result<Handle<RawCommand>, Error> {
-        let params = to_object(method, &params)?;
+        let params = Value::Object(params_object(method, &params)?);
         self.push(key.into(), method, read_only, params)
     }
 
@@ -267,22 +278,6 @@ impl Batch {
     }
 }
 
-fn to_object<P: Serialize + ?Sized>(method: &str, params: &P) -> Result<Value, Error> {
-    match serde_json::to_value(params) {
-        Ok(Value::Null) => Ok(Value::Object(Default::default())),
-        Ok(v @ Value::Object(_)) => Ok(v),
-        Ok(_) => Err(Error::invalid(
-            method,
-            "the params must serialize to a JSON object",
-        )),
-        Err(e) => Err(Error::invalid(
-            method,
-            format!("cannot serialize the params: {e}"),
-        )),
-    }
-}
-
-/// What happened to one command.
 #[derive(Debug, Clone)]
 enum Outcome {
     Done {
@@ -311,8 +306,12 @@ pub struct BatchResults {
 
 impl BatchResults {
     /// Command `handle`'s typed result, or its error.
-    pub fn get<M: Method>(&self, handle: &Handle<M>) -> Result<Response<M::Result>, Error> {
-        self.decode(&handle.key)
+    /// The typed result of a command, or its typed error (`Error::Api(<method>::Error::…)`).
+    pub fn get<M: Method>(
+        &self,
+        handle: &Handle<M>,
+    ) -> Result<Response<M::Result>, Error<M::Error>> {
+        self.decode(&handle.key).map_err(Error::typed::<M>)
     }
 
     /// A command's result as JSON, by handle.

@@ -339,7 +339,7 @@ pub fn error<M: Method>(
             (code, description)
         }
     };
-    let e = M::Error::from_code(&code, &description);
+    let e = M::Error::from_code(M::NAME, &code, &description);
     if e.code() != code {
         return Err(Mismatch::new(
             "error",
@@ -547,16 +547,7 @@ mod tests {
         opt "fields" => fields: plain,
     });
 
-    #[derive(Debug)]
-    struct E(String);
-    impl MethodError for E {
-        fn from_code(code: &str, _: &str) -> Self {
-            E(code.to_owned())
-        }
-        fn code(&self) -> &str {
-            &self.0
-        }
-    }
+    type E = Box<crate::ApiError>;
 
     struct V2;
     impl Method for V2 {
@@ -611,7 +602,7 @@ mod tests {
         let e = response::<V2>(&json!({"error": "X"})).unwrap_err();
         assert_eq!(e.path, "error");
         let classify = |e: &E| {
-            if e.0 == "KNOWN" {
+            if e.code == "KNOWN" {
                 ErrorClass::Documented
             } else {
                 ErrorClass::Other

@@ -1,4 +1,9 @@
 //! The one error type of every call.
+//!
+//! [`Error<E>`] is generic over the API error it carries: a typed call returns the method's own
+//! error enum (`Error<read::Error>`), so its documented codes are matched directly next to the
+//! transport, limit, auth and decode failures; a call by name returns `Error` (the API error as a
+//! `Box<ApiError>`).
 
 use crate::method::{Method, MethodError};
 use crate::response::Time;
@@ -7,12 +12,29 @@ use std::time::Duration;
 
 /// What went wrong with a call. Never carries a credential: URLs are stripped from transport
 /// errors and tokens are never part of a message.
+///
+/// `E` is the API error: the method's typed error enum for typed calls, `Box<ApiError>` for
+/// calls by name.
+///
+/// ```
+/// use b24_runtime::{ApiError, Error, MethodError};
+/// fn describe<E: MethodError>(e: &Error<E>) -> String {
+///     match e {
+///         Error::Api(api) => format!("the portal said {}", api.code()),
+///         Error::Timeout { after, .. } => format!("no answer in {after:?}"),
+///         other => other.to_string(),
+///     }
+/// }
+/// let e: Error = Error::Api(Box::new(ApiError::new("crm.deal.get", 400, "NOT_FOUND", "Not found")));
+/// assert_eq!(describe(&e), "the portal said NOT_FOUND");
+/// ```
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+#[non_exhaustive]
+pub enum Error<E: MethodError = Box<ApiError>> {
     /// Bitrix24 answered with an error (`{"error", "error_description"}` or REST 3's
-    /// `{"error": {"code", "message", "validation"}}`).
+    /// `{"error": {"code", "message", "validation"}}`), sorted into the method's error enum.
     #[error("{0}")]
-    Api(Box<ApiError>),
+    Api(E),
     /// The request did not complete: connection refused or dropped, broken body, TLS…
     #[error("{method}: transport error: {source}")]
     Transport {
@@ -52,6 +74,7 @@ pub enum Error {
 
 /// OAuth failures.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum AuthError {
     /// `invalid_grant` (refresh token expired or revoked) and similar: the application must be
     /// authorized again by a user.
@@ -69,6 +92,7 @@ pub enum AuthError {
 
 /// An error answer from Bitrix24.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The method called (`batch` for batch-level errors, the command's method for its own).
     pub method: String,
@@ -167,7 +191,21 @@ impl SystemError {
     }
 }
 
+impl std::error::Error for ApiError {}
+
 impl ApiError {
+    /// An error answer with no validation entries and no `time` block.
+    pub fn new(method: &str, status: u16, code: &str, description: &str) -> ApiError {
+        ApiError {
+            method: method.to_owned(),
+            status,
+            code: code.to_owned(),
+            description: description.to_owned(),
+            validation: Vec::new(),
+            time: None,
+        }
+    }
+
     /// The system code, when it is one every method shares.
     pub fn system(&self) -> Option<SystemError> {
         SystemError::from_code(&self.code)
@@ -175,7 +213,12 @@ impl ApiError {
 
     /// The error as the method's own typed enum (undocumented codes become its `Other`).
     pub fn method_error<E: MethodError>(&self) -> E {
-        E::from_code(&self.code, &self.description)
+        E::from_api(Box::new(self.clone()))
+    }
+
+    /// The wire code.
+    pub fn code(&self) -> &str {
+        &self.code
     }
 
     /// `operating_reset_at` of the error's `time` block.
@@ -201,13 +244,13 @@ impl ApiError {
     }
 }
 
-impl Error {
+impl<E: MethodError> Error<E> {
     /// Whether calling again (later) may succeed: limits, 5xx, transport errors and timeouts.
     /// Whether a retry is *safe* (the call may have run) is a separate question: the client only
     /// retries those by itself for read methods and REST 3 calls with an Idempotency-Key.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => e.is_retryable(),
+            Error::Api(e) => e.api().is_retryable(),
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Http { status, .. } => *status >= 500 || *status == 429,
             Error::Decode { .. } | Error::Auth { .. } | Error::Invalid { .. } => false,
@@ -215,8 +258,16 @@ impl Error {
         }
     }
 
-    /// The API error, if this is one.
+    /// The API error answer, if this is one.
     pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e.api()),
+            _ => None,
+        }
+    }
+
+    /// The method's typed error, if this is an API error.
+    pub fn method_error(&self) -> Option<&E> {
         match self {
             Error::Api(e) => Some(e),
             _ => None,
@@ -228,15 +279,10 @@ impl Error {
         self.api().map(|e| e.code.as_str())
     }
 
-    /// The API error as method `M`'s typed error enum.
-    pub fn method_error<M: Method>(&self) -> Option<M::Error> {
-        self.api().map(ApiError::method_error::<M::Error>)
-    }
-
     /// The method the failed call was for.
     pub fn method(&self) -> &str {
         match self {
-            Error::Api(e) => &e.method,
+            Error::Api(e) => &e.api().method,
             Error::Transport { method, .. }
             | Error::Timeout { method, .. }
             | Error::Decode { method, .. }
@@ -247,14 +293,59 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(method: &str, message: impl Into<String>) -> Error {
+    /// The same error with the API error sorted by `f` (e.g. into another method's enum).
+    pub fn map_api<F: MethodError>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Api(e) => Error::Api(f(e)),
+            Error::Transport { method, source } => Error::Transport { method, source },
+            Error::Timeout { method, after } => Error::Timeout { method, after },
+            Error::Decode {
+                method,
+                path,
+                message,
+                status,
+            } => Error::Decode {
+                method,
+                path,
+                message,
+                status,
+            },
+            Error::Http { method, status } => Error::Http { method, status },
+            Error::Auth { method, kind } => Error::Auth { method, kind },
+            Error::Invalid { method, message } => Error::Invalid { method, message },
+            Error::Skipped {
+                method,
+                key,
+                reason,
+            } => Error::Skipped {
+                method,
+                key,
+                reason,
+            },
+        }
+    }
+
+    /// The error with the API error untyped (`Box<ApiError>`), e.g. to gather the errors of
+    /// several methods in one type.
+    pub fn untyped(self) -> Error {
+        self.map_api(MethodError::into_api)
+    }
+
+    /// The error with the API error sorted into method `M`'s enum.
+    pub fn typed<M: Method>(self) -> Error<M::Error> {
+        self.map_api(|e| M::Error::from_api(e.into_api()))
+    }
+}
+
+impl Error {
+    pub(crate) fn invalid(method: &str, message: impl Into<String>) -> Self {
         Error::Invalid {
             method: method.to_owned(),
             message: message.into(),
         }
     }
 
-    pub(crate) fn transport(method: &str, source: reqwest::Error, timeout: Duration) -> Error {
+    pub(crate) fn transport(method: &str, source: reqwest::Error, timeout: Duration) -> Self {
         if source.is_timeout() {
             Error::Timeout {
                 method: method.to_owned(),
@@ -295,7 +386,7 @@ mod tests {
         assert!(!api("ACCESS_DENIED", 403).is_retryable());
         assert!(!api("NOT_FOUND", 400).is_retryable());
         assert!(!Error::invalid("m", "x").is_retryable());
-        assert!(Error::Http {
+        assert!(Error::<Box<ApiError>>::Http {
             method: "m".into(),
             status: 502
         }

@@ -1,6 +1,6 @@
 //! b24-runtime: the hand-written runtime of the generated Bitrix24 client.
 //!
-//! - [`Client`]: typed calls through [`Method`], raw calls by name, webhook or OAuth auth,
+//! - [`Client`]: typed calls (`params.send(&client)`, through [`Request`] and [`Method`]), raw calls by name, webhook or OAuth auth,
 //!   client-side rate limit, retries, operating-time tracking ([`client`]).
 //! - [`batch::Batch`]: typed batches with `$result[…]` references, split by 50.
 //! - [`list`]: streams over list methods (`start`/`next`, and the fast ID-ordered mode).
@@ -19,12 +19,15 @@ pub mod method;
 mod query;
 pub mod response;
 pub mod secret;
+#[doc(hidden)]
+pub mod support;
 pub mod wire;
 
 pub use auth::{MemoryTokenStore, OAuth, TokenStore, Tokens};
-pub use client::{CallOptions, Client, ClientBuilder};
+pub use client::{Call, CallOptions, Client, ClientBuilder};
 pub use error::{ApiError, AuthError, Error, SystemError};
 pub use limits::{OperatingStats, RateLimit, RetryPolicy};
-pub use method::{Method, MethodError, RestVersion};
+pub use list::{ListStream, Pages, Rows};
+pub use method::{FastListed, Listed, Method, MethodError, Paginated, Request, RestVersion};
 pub use response::{Response, Time};
 pub use secret::Secret;

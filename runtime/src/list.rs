@@ -6,11 +6,53 @@
 //!   filters `>ID`, sends `start=-1` (no counting), and chains 50 page requests per HTTP call
 //!   through a batch (`>ID` = `$result[previous page][49][ID]`), so 2,500 rows come per call:
 //!   100,000 rows take about 40 calls. It stops at the first page shorter than 50.
+//!
+//! Only list methods can be listed: `pages` takes a [`Paginated`] method, `list` a [`Listed`] one
+//! (it knows where the rows are), `fast_list` a [`FastListed`] one (its rows have an ID the portal
+//! filters and orders by). The generated params of such methods have `stream`, `pages` and `fast`
+//! themselves, returning the lazy [`Rows`] and [`Pages`]:
+//!
+//! ```no_run
+//! # use b24_runtime::{Client, Listed, Request};
+//! # async fn f<P>(client: Client, params: P) -> Result<(), Box<dyn std::error::Error>>
+//! # where P: Request, P::Method: Listed, <P::Method as Listed>::Row: std::fmt::Debug {
+//! use futures_util::StreamExt;
+//! let mut rows = client.list::<P::Method>(&params);
+//! while let Some(row) = rows.next().await {
+//!     println!("{:?}", row?);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! With the generated client, `crm.deal.list` has rows to stream:
+//!
+//! ```no_run
+//! # async fn f(client: b24_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use bitrix24::crm::deal::list;
+//! let deals = list::Params::new().stream(&client).collect_all().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! and `crm.deal.get` has not: listing it does not compile.
+//!
+//! ```compile_fail
+//! # async fn f(client: b24_runtime::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! use bitrix24::crm::deal::get;
+//! let deals = get::Params::new(1).stream(&client).collect_all().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! ```compile_fail
+//! # fn f(client: b24_runtime::Client) {
+//! use bitrix24::crm::deal::get;
+//! let pages = client.pages::<get::CrmDealGet>(&get::Params::new(1));
+//! # }
+//! ```
 
 use crate::batch::{Batch, BatchResults, Handle, RawCommand};
-use crate::client::{params_body, CallOptions, Client};
-use crate::error::Error;
-use crate::method::{Method, RestVersion};
+use crate::client::{params_object, CallOptions, Client};
+use crate::error::{ApiError, Error};
+use crate::method::{FastListed, Listed, Method, MethodError, Paginated, RestVersion};
 use crate::response::{self, Response};
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
@@ -28,12 +70,13 @@ const UNKNOWN: u64 = u64::MAX;
 type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
 
 /// A stream with the list's `total` (known after the first page; never for the fast mode).
-pub struct ListStream<T> {
-    inner: BoxStream<Result<T, Error>>,
+/// Its errors carry the method's error enum `E`.
+pub struct ListStream<T, E: MethodError = Box<ApiError>> {
+    inner: BoxStream<Result<T, Error<E>>>,
     total: Arc<AtomicU64>,
 }
 
-impl<T> ListStream<T> {
+impl<T, E: MethodError> ListStream<T, E> {
     /// `total` of the first page, once it is in.
     pub fn total(&self) -> Option<u64> {
         match self.total.load(Ordering::Acquire) {
@@ -43,30 +86,146 @@ impl<T> ListStream<T> {
     }
 
     /// Reads the whole stream; stops at the first error.
-    pub async fn collect_all(mut self) -> Result<Vec<T>, Error> {
+    pub async fn collect_all(mut self) -> Result<Vec<T>, Error<E>> {
         let mut out = Vec::new();
         while let Some(item) = self.inner.next().await {
             out.push(item?);
         }
         Ok(out)
     }
+
+    /// The same stream with its errors sorted into method `M`'s enum.
+    fn typed<M: Method>(self) -> ListStream<T, M::Error>
+    where
+        T: 'static,
+        E: 'static,
+    {
+        ListStream {
+            inner: Box::pin(self.inner.map(|r| r.map_err(Error::typed::<M>))),
+            total: self.total,
+        }
+    }
 }
 
-impl<T> Stream for ListStream<T> {
-    type Item = Result<T, Error>;
+impl<T, E: MethodError> Stream for ListStream<T, E> {
+    type Item = Result<T, Error<E>>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.inner.as_mut().poll_next(cx)
     }
 }
 
-/// Params as a JSON object (for setting `start`, `filter`, `order`).
-fn params_object<P: serde::Serialize + ?Sized>(
-    method: &str,
-    params: &P,
-) -> Result<Map<String, Value>, Error> {
-    let body = params_body(method, params)?;
-    serde_json::from_slice(&body)
-        .map_err(|e| Error::invalid(method, format!("cannot read the params back: {e}")))
+/// How [`Rows`] traverses the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Offset,
+    /// The fast traversal, by this ID field.
+    Fast(&'static str),
+}
+
+/// The rows of a list method, made by the generated params' `stream(&client)` (page by page
+/// through `start`) or `fast(&client)` (the fast ID-ordered traversal). Nothing is sent before
+/// the first poll.
+#[must_use = "streams do nothing unless polled"]
+pub struct Rows<M: Listed> {
+    client: Client,
+    pending: Option<(Box<M::Params>, Mode)>,
+    inner: Option<ListStream<M::Row, M::Error>>,
+}
+
+impl<M: Listed> Rows<M> {
+    /// Every row, page by page through `start`/`next`.
+    pub fn offset(client: &Client, params: M::Params) -> Self {
+        Rows {
+            client: client.clone(),
+            pending: Some((Box::new(params), Mode::Offset)),
+            inner: None,
+        }
+    }
+
+    /// Every row, by the fast ID-ordered traversal.
+    pub fn fast(client: &Client, params: M::Params) -> Self
+    where
+        M: FastListed,
+    {
+        Rows {
+            client: client.clone(),
+            pending: Some((Box::new(params), Mode::Fast(M::ID))),
+            inner: None,
+        }
+    }
+
+    /// `total` of the first page, once it is in (never for the fast traversal).
+    pub fn total(&self) -> Option<u64> {
+        self.inner.as_ref().and_then(ListStream::total)
+    }
+
+    /// Reads every row; stops at the first error.
+    pub async fn collect_all(mut self) -> Result<Vec<M::Row>, Error<M::Error>> {
+        let mut out = Vec::new();
+        while let Some(row) = self.next().await {
+            out.push(row?);
+        }
+        Ok(out)
+    }
+}
+
+impl<M: Listed> Stream for Rows<M> {
+    type Item = Result<M::Row, Error<M::Error>>;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let Some((params, mode)) = this.pending.take() {
+            this.inner = Some(match mode {
+                Mode::Offset => this.client.list::<M>(&params),
+                Mode::Fast(id) => {
+                    this.client
+                        .fast_list_with::<M, _, _>(&params, FastList::of::<M>(id), M::rows)
+                }
+            });
+        }
+        match &mut this.inner {
+            Some(s) => Pin::new(s).poll_next(cx),
+            None => Poll::Ready(None),
+        }
+    }
+}
+
+/// The pages of a list method, made by the generated params' `pages(&client)`. Nothing is sent
+/// before the first poll.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<M: Paginated> {
+    client: Client,
+    pending: Option<Box<M::Params>>,
+    inner: Option<ListStream<Response<M::Result>, M::Error>>,
+}
+
+impl<M: Paginated> Pages<M> {
+    /// Every page, following `next`.
+    pub fn new(client: &Client, params: M::Params) -> Self {
+        Pages {
+            client: client.clone(),
+            pending: Some(Box::new(params)),
+            inner: None,
+        }
+    }
+
+    /// `total` of the first page, once it is in.
+    pub fn total(&self) -> Option<u64> {
+        self.inner.as_ref().and_then(ListStream::total)
+    }
+}
+
+impl<M: Paginated> Stream for Pages<M> {
+    type Item = Result<Response<M::Result>, Error<M::Error>>;
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let Some(params) = this.pending.take() {
+            this.inner = Some(this.client.pages::<M>(&params));
+        }
+        match &mut this.inner {
+            Some(s) => Pin::new(s).poll_next(cx),
+            None => Poll::Ready(None),
+        }
+    }
 }
 
 struct PageState {
@@ -78,10 +237,14 @@ struct PageState {
 
 impl Client {
     /// Every page of list method `M`, following `next`.
-    pub fn pages<M: Method>(&self, params: &M::Params) -> ListStream<Response<M::Result>>
-    where
-        M::Result: 'static,
-    {
+    pub fn pages<M: Paginated>(
+        &self,
+        params: &M::Params,
+    ) -> ListStream<Response<M::Result>, M::Error> {
+        self.pages_untyped::<M>(params).typed::<M>()
+    }
+
+    fn pages_untyped<M: Method>(&self, params: &M::Params) -> ListStream<Response<M::Result>> {
         let total = Arc::new(AtomicU64::new(UNKNOWN));
         let params = params_object(M::NAME, params);
         let first = params
@@ -142,28 +305,20 @@ impl Client {
         }
     }
 
-    /// Every row of list method `M` whose result is a list of rows.
-    pub fn list<M: Method>(
-        &self,
-        params: &M::Params,
-    ) -> ListStream<<M::Result as IntoIterator>::Item>
-    where
-        M::Result: IntoIterator + 'static,
-        <M::Result as IntoIterator>::Item: Send + 'static,
-    {
-        self.list_with::<M, _, _>(params, |r: M::Result| r.into_iter().collect())
+    /// Every row of list method `M`.
+    pub fn list<M: Listed>(&self, params: &M::Params) -> ListStream<M::Row, M::Error> {
+        self.list_with::<M, _, _>(params, M::rows)
     }
 
     /// Every row of list method `M`, taking the rows out of each page's result with `rows`
-    /// (for results like `{"items": […]}`).
-    pub fn list_with<M, T, F>(&self, params: &M::Params, mut rows: F) -> ListStream<T>
+    /// (for results the generator could not read rows from).
+    pub fn list_with<M, T, F>(&self, params: &M::Params, mut rows: F) -> ListStream<T, M::Error>
     where
-        M: Method,
-        M::Result: 'static,
+        M: Paginated,
         T: Send + 'static,
         F: FnMut(M::Result) -> Vec<T> + Send + 'static,
     {
-        let pages = self.pages::<M>(params);
+        let pages = self.pages_untyped::<M>(params);
         let total = pages.total.clone();
         let inner = pages.inner.flat_map(move |page| {
             stream::iter(match page {
@@ -175,31 +330,24 @@ impl Client {
             inner: Box::pin(inner),
             total,
         }
+        .typed::<M>()
     }
 
-    /// Fast ID-ordered traversal of list method `M` whose result is a list of rows.
-    pub fn fast_list<M: Method>(
-        &self,
-        params: &M::Params,
-        opts: FastList,
-    ) -> ListStream<<M::Result as IntoIterator>::Item>
-    where
-        M::Result: IntoIterator + 'static,
-        <M::Result as IntoIterator>::Item: Send + 'static,
-    {
-        self.fast_list_with::<M, _, _>(params, opts, |r: M::Result| r.into_iter().collect())
+    /// Fast ID-ordered traversal of list method `M`.
+    pub fn fast_list<M: FastListed>(&self, params: &M::Params) -> ListStream<M::Row, M::Error> {
+        self.fast_list_with::<M, _, _>(params, FastList::for_method::<M>(), M::rows)
     }
 
-    /// Fast ID-ordered traversal, taking the rows out of each page's result with `rows`.
+    /// Fast ID-ordered traversal with explicit options, taking the rows out of each page's
+    /// result with `rows`.
     pub fn fast_list_with<M, T, F>(
         &self,
         params: &M::Params,
         opts: FastList,
         rows: F,
-    ) -> ListStream<T>
+    ) -> ListStream<T, M::Error>
     where
-        M: Method,
-        M::Result: 'static,
+        M: Paginated,
         T: Send + 'static,
         F: FnMut(M::Result) -> Vec<T> + Send + 'static,
     {
@@ -211,6 +359,7 @@ impl Client {
                     inner: Box::pin(stream::once(async move { Err(e) })),
                     total,
                 }
+                .typed::<M>()
             }
         };
         let inner = stream::unfold((state, rows), |(mut st, mut rows)| async move {
@@ -225,6 +374,7 @@ impl Client {
             inner: Box::pin(inner),
             total,
         }
+        .typed::<M>()
     }
 }
 
@@ -251,6 +401,19 @@ impl Default for FastList {
 }
 
 impl FastList {
+    /// The options of a generated list method: its ID field and where its rows are.
+    pub fn for_method<M: FastListed>() -> Self {
+        Self::of::<M>(M::ID)
+    }
+
+    fn of<M: Listed>(id_field: &str) -> Self {
+        FastList {
+            id_field: id_field.to_owned(),
+            items_path: M::ROWS.iter().map(|s| (*s).to_owned()).collect(),
+            pages_per_call: crate::batch::MAX_COMMANDS,
+        }
+    }
+
     pub fn id_field(mut self, field: impl Into<String>) -> Self {
         self.id_field = field.into();
         self

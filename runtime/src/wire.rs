@@ -27,6 +27,7 @@
 
 mod date;
 mod lenient;
+mod lenient_scalar;
 mod yes_no;
 
 pub use date::{Date, DateTime, ParseDateError};
@@ -34,7 +35,25 @@ pub use lenient::{
     bool, f64, i64, opt_bool, opt_date, opt_datetime, opt_f64, opt_i64, opt_string, opt_unix_time,
     opt_value, opt_vec, opt_yes_no, string,
 };
+pub use lenient_scalar::Lenient;
 pub use yes_no::YesNo;
 
 /// An unstructured JSON object (fields the docs do not describe).
 pub type Object = serde_json::Map<String, serde_json::Value>;
+
+/// An [`Object`] from its entries, in order (`filter`, `order`, `extra` fields):
+///
+/// ```
+/// let filter = b24_runtime::wire::object([(">OPPORTUNITY", 1000), ("<OPPORTUNITY", 5000)]);
+/// assert_eq!(serde_json::Value::Object(filter).to_string(), r#"{">OPPORTUNITY":1000,"<OPPORTUNITY":5000}"#);
+/// ```
+pub fn object<K, V>(entries: impl IntoIterator<Item = (K, V)>) -> Object
+where
+    K: Into<String>,
+    V: Into<serde_json::Value>,
+{
+    entries
+        .into_iter()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect()
+}

@@ -33,7 +33,7 @@ pub struct Payload {
     /// (wire name `auth`, type `object`)
     pub auth: Option<Auth>,
 }
-bitrix24_core::result_fields!(
+::b24_runtime::support::result_fields!(
     Payload { "event" => event : string, "event_handler_id" => event_handler_id : i64,
     "data" => data : any, "ts" => ts : i64, "auth" => auth : any, }
 );
@@ -46,7 +46,7 @@ pub struct Data {
     /// (wire name `FIELDS`, type `object`)
     pub fields: Option<Fields>,
 }
-bitrix24_core::result_fields!(Data { "FIELDS" => fields : any, });
+::b24_runtime::support::result_fields!(Data { "FIELDS" => fields : any, });
 /// The object in `FIELDS`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -56,7 +56,7 @@ pub struct Fields {
     /// (wire name `ID`, type `integer`)
     pub id: Option<i64>,
 }
-bitrix24_core::result_fields!(Fields { "ID" => id : i64, });
+::b24_runtime::support::result_fields!(Fields { "ID" => id : i64, });
 /// The object in `auth`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -86,7 +86,7 @@ pub struct Auth {
     /// (wire name `application_token`, type `string`)
     pub application_token: Option<String>,
 }
-bitrix24_core::result_fields!(
+::b24_runtime::support::result_fields!(
     Auth { "access_token" => access_token : string, "expires_in" => expires_in : i64,
     "scope" => scope : string, "domain" => domain : string, "member_id" => member_id :
     string, "application_token" => application_token : string, }

@@ -23,18 +23,24 @@ use crate::rust::{Dir, Ty};
 pub const FEATURE: &str = "conformance";
 
 /// The `[features]` table of a scope or events crate.
-pub fn member_features() -> String {
-    "\n[features]\n# The conformance registry (b24gen's test suite); off for users.\nconformance = [\"b24-runtime/conformance\"]\n".to_owned()
+pub fn member_features() -> toml::Value {
+    let mut t = toml::Table::new();
+    t.insert(
+        "conformance".into(),
+        toml::Value::Array(vec![toml::Value::String("b24-runtime/conformance".into())]),
+    );
+    toml::Value::Table(t)
 }
 
-/// The facade's `conformance` feature line: the runtime's and every optional crate's.
-pub fn facade_feature(packages: &[&str]) -> String {
-    let mut parts = vec!["\"b24-runtime/conformance\"".to_owned()];
-    parts.extend(packages.iter().map(|p| format!("\"{p}?/conformance\"")));
-    format!(
-        "# The conformance registries of the enabled crates (b24gen's test suite).\nconformance = [{}]\n",
-        parts.join(", ")
-    )
+/// The facade's `conformance` feature: the runtime's and every optional crate's.
+pub fn facade_feature(packages: &[&str]) -> toml::Value {
+    let mut parts = vec![toml::Value::String("b24-runtime/conformance".into())];
+    parts.extend(
+        packages
+            .iter()
+            .map(|p| toml::Value::String(format!("{p}?/conformance"))),
+    );
+    toml::Value::Array(parts)
 }
 
 /// The conformance `Deserialize` of a params struct (through the runtime's

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
+use super::example;
 use super::items::ident;
 use super::method::headline;
 use super::EmitOptions;
@@ -55,49 +56,82 @@ fn depth(dir: &str) -> usize {
     dir.split('/').filter(|s| !s.is_empty()).count()
 }
 
-fn toml_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+/// A TOML string value.
+fn string(s: &str) -> toml::Value {
+    toml::Value::String(s.to_owned())
 }
 
-fn package(header: &str, names: &CrateNames, description: &str) -> String {
-    format!(
-        "{header}[package]\nname = {}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {}\nlicense = \"MIT\"\npublish = false\n",
-        toml_str(&names.package),
-        toml_str(description),
+fn strings<'s>(items: impl IntoIterator<Item = &'s str>) -> toml::Value {
+    toml::Value::Array(items.into_iter().map(string).collect())
+}
+
+fn table<'k>(entries: impl IntoIterator<Item = (&'k str, toml::Value)>) -> toml::Value {
+    toml::Value::Table(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
     )
 }
 
-fn common_deps(opts: &EmitOptions, names: &CrateNames, core: Option<&CrateNames>) -> String {
-    let d = depth(&names.dir);
-    let mut s = format!(
-        "\n[dependencies]\nb24-runtime = {{ path = {} }}\n",
-        toml_str(&runtime_path(opts, d))
-    );
-    if let Some(core) = core {
-        let rel = format!("{}{}", "../".repeat(d), core.dir);
-        s.push_str(&format!(
-            "{} = {{ path = {} }}\n",
-            core.package,
-            toml_str(&rel)
-        ));
+/// A path dependency (`{ path = "…" }`, optional when asked).
+fn path_dep(path: &str, optional: bool) -> toml::Value {
+    let mut t = vec![("path", string(path))];
+    if optional {
+        t.push(("optional", toml::Value::Boolean(true)));
     }
-    s.push_str("serde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n");
-    s
+    table(t)
 }
 
-const CHECK_CFG: &str =
-    "\n[lints.rust]\nunexpected_cfgs = { level = \"warn\", check-cfg = [\"cfg(docsrs)\"] }\n";
+/// Prints a manifest behind the DO NOT EDIT header. The `toml` crate escapes every string and
+/// keeps the tables in the order built (its `preserve_order` feature).
+fn render(header: &str, manifest: toml::Table) -> String {
+    let body = toml::to_string(&manifest).unwrap_or_else(|e| {
+        // Only strings, booleans, arrays and tables are built above: always serializable.
+        unreachable!("a generated manifest does not serialize: {e}")
+    });
+    format!("{header}{body}")
+}
+
+fn package(names: &CrateNames, description: &str) -> toml::Value {
+    table([
+        ("name", string(&names.package)),
+        ("version", string("0.1.0")),
+        ("edition", string("2021")),
+        ("rust-version", string(RUST_VERSION)),
+        ("description", string(description)),
+        ("license", string("MIT")),
+        ("publish", toml::Value::Boolean(false)),
+    ])
+}
+
+/// The oldest Rust the generated crates build with (the runtime's `rust-version`).
+pub const RUST_VERSION: &str = "1.85";
+
+/// `[dependencies]` of a member crate: the runtime (its support module holds the macros and
+/// decoding helpers the generated items use) and serde_json (for `Value`).
+fn member_deps(opts: &EmitOptions, names: &CrateNames) -> toml::Value {
+    table([
+        (
+            "b24-runtime",
+            path_dep(&runtime_path(opts, depth(&names.dir)), false),
+        ),
+        ("serde_json", string("1")),
+    ])
+}
+
+fn member_manifest(
+    header: &str,
+    names: &CrateNames,
+    description: &str,
+    opts: &EmitOptions,
+) -> String {
+    let mut m = toml::Table::new();
+    m.insert("package".into(), package(names, description));
+    m.insert("dependencies".into(), member_deps(opts, names));
+    m.insert("features".into(), super::conformance::member_features());
+    render(header, m)
+}
 
 /// `Cargo.toml` of a scope crate.
 pub fn scope_manifest(
@@ -106,104 +140,111 @@ pub fn scope_manifest(
     s: &ScopePlan<'_>,
     opts: &EmitOptions,
 ) -> String {
-    let mut t = package(
-        header,
-        &s.names,
-        &format!(
-            "Bitrix24 REST methods of scope `{}` (generated; use through the `{}` crate)",
-            s.scope, plan.facade.package
-        ),
+    let description = format!(
+        "Bitrix24 REST methods of scope `{}` (generated; use through the `{}` crate)",
+        s.scope, plan.facade.package
     );
-    t.push_str(&common_deps(opts, &s.names, Some(&plan.core)));
-    t.push_str(&super::conformance::member_features());
-    t
+    member_manifest(header, &s.names, &description, opts)
 }
 
 /// `Cargo.toml` of the events crate.
 pub fn events_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> String {
-    let mut t = package(
-        header,
-        &plan.events_crate,
-        &format!(
-            "Bitrix24 event payloads (generated; use through the `{}` crate)",
-            plan.facade.package
-        ),
+    let description = format!(
+        "Bitrix24 event payloads (generated; use through the `{}` crate)",
+        plan.facade.package
     );
-    t.push_str(&common_deps(opts, &plan.events_crate, Some(&plan.core)));
-    t.push_str(&super::conformance::member_features());
-    t
+    member_manifest(header, &plan.events_crate, &description, opts)
 }
 
-/// `Cargo.toml` of the core crate.
-pub fn core_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> String {
-    let mut t = package(
-        header,
-        &plan.core,
-        &format!(
-            "Shared support of the generated `{}` crates",
-            plan.facade.package
-        ),
-    );
-    t.push_str(&common_deps(opts, &plan.core, None));
-    t
-}
-
-/// `Cargo.toml` of the facade: one feature per scope, `events`, `full`.
+/// `Cargo.toml` of the facade: one feature per scope, `events`, `full` (every scope and the
+/// events), `conformance` (b24gen's test suite).
 pub fn facade_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> String {
-    let mut t = package(
-        header,
-        &plan.facade,
-        "Typed Bitrix24 REST client generated from the official API reference",
-    );
-    let mut all: Vec<&str> = plan.scopes.iter().map(|s| s.feature.as_str()).collect();
-    all.push("events");
-    all.sort_unstable();
-    let full: Vec<String> = all.iter().map(|f| toml_str(f)).collect();
-    t.push_str(&format!(
-        "\n[features]\ndefault = []\n# Every scope and the events.\nfull = [{}]\n",
-        full.join(", ")
-    ));
-    let mut features: Vec<(String, &CrateNames)> = plan
+    let mut members: Vec<(String, &CrateNames)> = plan
         .scopes
         .iter()
         .map(|s| (s.feature.clone(), &s.names))
         .collect();
-    features.push(("events".to_owned(), &plan.events_crate));
-    features.sort_by(|a, b| a.0.cmp(&b.0));
-    for (f, names) in &features {
-        t.push_str(&format!("{f} = [\"dep:{}\"]\n", names.package));
+    members.push(("events".to_owned(), &plan.events_crate));
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut features = toml::Table::new();
+    features.insert("default".into(), strings([]));
+    features.insert(
+        "full".into(),
+        strings(members.iter().map(|(f, _)| f.as_str())),
+    );
+    for (f, names) in &members {
+        let dep = format!("dep:{}", names.package);
+        features.insert(f.clone(), strings([dep.as_str()]));
     }
-    let packages: Vec<&str> = features.iter().map(|(_, n)| n.package.as_str()).collect();
-    t.push_str(&super::conformance::facade_feature(&packages));
-    t.push_str(&format!(
-        "\n[dependencies]\nb24-runtime = {{ path = {} }}\n{} = {{ path = {} }}\nserde_json = \"1\"\n",
-        toml_str(&runtime_path(opts, 0)),
-        plan.core.package,
-        toml_str(&plan.core.dir)
-    ));
-    for (_, names) in &features {
-        t.push_str(&format!(
-            "{} = {{ path = {}, optional = true }}\n",
-            names.package,
-            toml_str(&names.dir)
-        ));
+    let packages: Vec<&str> = members.iter().map(|(_, n)| n.package.as_str()).collect();
+    features.insert(
+        "conformance".into(),
+        super::conformance::facade_feature(&packages),
+    );
+
+    let mut deps = toml::Table::new();
+    deps.insert(
+        "b24-runtime".into(),
+        path_dep(&runtime_path(opts, 0), false),
+    );
+    deps.insert("serde_json".into(), string("1"));
+    for (_, names) in &members {
+        deps.insert(names.package.clone(), path_dep(&names.dir, true));
     }
-    t.push_str("\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n");
-    t.push_str(CHECK_CFG);
+
+    let mut m = toml::Table::new();
+    m.insert(
+        "package".into(),
+        package(
+            &plan.facade,
+            "Typed Bitrix24 REST client generated from the official API reference",
+        ),
+    );
+    m.insert("features".into(), toml::Value::Table(features));
+    m.insert("dependencies".into(), toml::Value::Table(deps));
+    if let Some(toml::Value::Table(p)) = m.get_mut("package") {
+        p.insert(
+            "metadata".into(),
+            table([(
+                "docs",
+                table([(
+                    "rs",
+                    table([
+                        ("all-features", toml::Value::Boolean(true)),
+                        ("rustdoc-args", strings(["--cfg", "docsrs"])),
+                    ]),
+                )]),
+            )]),
+        );
+    }
+    m.insert(
+        "lints".into(),
+        table([(
+            "rust",
+            table([(
+                "unexpected_cfgs",
+                table([
+                    ("level", string("warn")),
+                    ("check-cfg", strings(["cfg(docsrs)"])),
+                ]),
+            )]),
+        )]),
+    );
     if opts.workspace {
-        let mut members = vec![toml_str(&plan.core.dir), toml_str(&plan.events_crate.dir)];
-        members.extend(plan.scopes.iter().map(|s| toml_str(&s.names.dir)));
-        t.push_str(&format!(
-            "\n# A workspace of its own: generated outside a workspace of ours.\n[workspace]\nresolver = \"2\"\nmembers = [\n    {},\n]\n",
-            members.join(",\n    ")
-        ));
+        // A workspace of its own: generated outside a workspace of ours.
+        let mut dirs = vec![plan.events_crate.dir.as_str()];
+        dirs.extend(plan.scopes.iter().map(|s| s.names.dir.as_str()));
+        m.insert(
+            "workspace".into(),
+            table([("resolver", string("2")), ("members", strings(dirs))]),
+        );
     }
-    t
+    render(header, m)
 }
 
 /// The facade's `lib.rs`.
 pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
-    let core = ident(&plan.core.lib);
     let events = ident(&plan.events_crate.lib);
     let name = &plan.facade.package;
     let st = &plan.stats;
@@ -219,26 +260,27 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
          snake case. `im.dialog.read` is `{name}::im::dialog::read`, `tasks.task.add` (scope \
          `task`) is `{name}::task::tasks::task::add`; a name documented twice in one scope (a REST 2 and \
          a REST 3 page) gets `_v3` on its last module (`add_v3`). Each method module holds:\n\n\
-         - the method type (`ImDialogRead`, a unit struct implementing [`runtime::Method`]: wire \
-         name, REST version, read-only or write, params, result and error types);\n\
          - `Params`: required parameters in `Params::new(…)`, optional ones set with builder \
-         methods and left out of the request when unset; fields carry the exact wire names;\n\
-         - `Output`: the type of `result` (structs for documented objects, `Vec` for lists; list \
-         methods also implement [`types::Paginated`], their `total`/`next` are in the response \
-         envelope);\n\
+         methods and left out of the request when unset; fields carry the exact wire names. \
+         `params.send(&client)` makes the call; list methods also have `stream(&client)` (every \
+         row), `pages(&client)` and, where the rows have an ID the portal filters and orders \
+         by, `fast(&client)` (50 pages per HTTP call);\n\
+         - `Output`: the type of `result` (structs for documented objects, `Vec` for lists; the \
+         `total`/`next` of lists are in the response envelope);\n\
          - `Error`: the documented error codes, `System` for the system-wide ones, `Other` for \
-         anything else.\n\n\
+         anything else; each variant holds the whole [`runtime::ApiError`];\n\
+         - the method type (`ImDialogRead`, a unit struct implementing [`runtime::Method`]: wire \
+         name, REST version, read-only or write, params, result and error types), for \
+         `client.call::<M>()` and [`runtime::batch::Batch::add_method`].\n\n\
          Names always compile: keywords become raw identifiers (`r#type`), names starting with a \
          digit get a prefix, names that clash after case conversion get `_2`, `_3`…, Cyrillic is \
          transliterated. Placeholder keys the docs give only as a pattern (`UF_CRM_...`, \
          `<field_code>`) are not fields: params that have them take any key through `extra`.\n\n\
          # Calling\n\n\
-         ```text\n\
-         use {name}::im::dialog::read;\n\
-         let response = client.call::<read::ImDialogRead>(&read::Params::new(\"chat29\", 12)).await?;\n\
-         // response: runtime::Response<read::Output> — the typed result, the raw `result` JSON,\n\
-         // `total`/`next` for lists, the `time` block; errors carry read::Error.\n\
-         ```\n\n\
+         A call returns `Result<runtime::Response<Output>, runtime::Error<Error>>`: the typed \
+         result with the raw `result` JSON, `total`/`next` and the `time` block; or the \
+         method's own error enum inside `runtime::Error::Api`, next to the transport, limit, \
+         auth and decode failures of the same `runtime::Error`.{example}\n\n\
          # Decoding\n\n\
          Results decode leniently: every field is optional; numbers sent as strings, `\"Y\"`/`\"N\"`, \
          `\"\"`, `[]` and `false` for empty values are handled by [`runtime::wire`]. Keys a result \
@@ -251,6 +293,7 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
         scopes = st.scope_crates,
         events = st.events,
         unstructured = st.unstructured_objects,
+        example = facade_example(plan),
     );
     doc.push_str("\n\n# Features\n");
     for s in &plan.scopes {
@@ -282,8 +325,6 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
 
         /// The runtime: client, auth, limits, batch, pagination, wire decoding.
         pub use b24_runtime as runtime;
-        /// Shared support types ([`types::Lenient`], [`types::Paginated`]).
-        pub use #core as types;
         /// Event payloads and the [`events::Event`] enum.
         #[cfg(feature = "events")]
         #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
@@ -291,6 +332,23 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
         #(#scopes)*
         #registry
     }
+}
+
+/// The facade's example: the first scope's, behind its feature.
+fn facade_example(plan: &Plan<'_>) -> String {
+    let runtime = format!("{}::runtime", plan.facade.lib);
+    for s in &plan.scopes {
+        if let Some(p) = example::pick(s) {
+            let scope = format!("{}::{}", plan.facade.lib, s.feature);
+            let paths = example::Paths {
+                runtime: &runtime,
+                scope: &scope,
+            };
+            return format!("\n\nWith the `{}` feature, ", s.feature)
+                + &example::doc(&p, paths, Some(&s.feature));
+        }
+    }
+    String::new()
 }
 
 /// The root of a scope crate, or one of its modules.
@@ -301,9 +359,9 @@ pub fn module_file(
     is_root: bool,
 ) -> TokenStream {
     let lang = plan.options.lang;
-    let core = ident(&plan.core.lib);
+    let core = super::support_path();
     let mut doc = if is_root {
-        format!(
+        let mut d = format!(
             "Bitrix24 REST methods of scope {} ({} methods), generated by b24gen.\n\n\
              Use it through the `{}` crate's `{}` feature, as `{}::{}`.",
             docs::code(&scope.scope),
@@ -312,7 +370,16 @@ pub fn module_file(
             scope.feature,
             plan.facade.lib,
             scope.feature,
-        )
+        );
+        if let Some(p) = example::pick(scope) {
+            let paths = example::Paths {
+                runtime: "b24_runtime",
+                scope: &scope.names.lib,
+            };
+            d.push_str("\n\n# Example\n\n");
+            d.push_str(&example::doc(&p, paths, None));
+        }
+        d
     } else {
         match &node.method {
             Some(m) => headline(m.ir, lang),
@@ -351,20 +418,4 @@ pub fn module_file(
         #items
         #registry
     }
-}
-
-/// The core crate's root: the fixed template.
-pub fn core_lib(plan: &Plan<'_>) -> Result<TokenStream, syn::Error> {
-    let template: TokenStream = syn::parse_str(super::core_template::CORE)?;
-    let doc = docs::inner_doc_attrs(&format!(
-        "Shared support of the generated `{}` crates: lenient decoding helpers, the macros the \
-         generated enums and error enums use.",
-        plan.facade.package
-    ));
-    let lints = lints();
-    Ok(quote! {
-        #doc
-        #lints
-        #template
-    })
 }

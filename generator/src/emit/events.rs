@@ -1,6 +1,6 @@
 //! The events crate: a payload struct per event and one enum of all events.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
@@ -22,7 +22,7 @@ fn headline(e: &Event, lang: Lang) -> String {
 }
 
 /// One event's module: docs and the payload types.
-pub fn event_module(ep: &EventPlan<'_>, lang: Lang, core: &Ident) -> TokenStream {
+pub fn event_module(ep: &EventPlan<'_>, lang: Lang, core: &TokenStream) -> TokenStream {
     let e = ep.ir;
     let base = link_base(&e.sources, lang);
     let mut doc = vec![headline(e, lang)];

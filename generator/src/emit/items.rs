@@ -19,8 +19,8 @@ pub fn ident(s: &str) -> Ident {
 /// What the items of one module need to know.
 #[derive(Clone, Copy)]
 pub struct ItemCtx<'a> {
-    /// The core crate's library name as a path root (`bitrix24_core`).
-    pub core: &'a Ident,
+    /// The runtime's support module as a path root (`::b24_runtime::support`).
+    pub core: &'a TokenStream,
     pub base: LinkBase<'a>,
 }
 
@@ -47,7 +47,7 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
     }
 }
 
-/// The seed that reads an optional result field of this type (see the core crate's `seed`).
+/// The seed that reads an optional result field of this type (see the runtime's `support::seed`).
 fn seed(ty: &Ty) -> TokenStream {
     let f = match ty {
         Ty::I64 => "i64",
@@ -161,8 +161,8 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     }
 }
 
-/// `Fields` + `Deserialize` through the core crate's `result_fields!` (one entry per field).
-fn deserialize_impl(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
+/// `Fields` + `Deserialize` through the runtime's `result_fields!` (one entry per field).
+fn deserialize_impl(s: &StructPlan<'_>, name: &Ident, core: &TokenStream) -> TokenStream {
     let entries = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.ir.name;
@@ -172,9 +172,9 @@ fn deserialize_impl(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStre
     quote!(#core::result_fields!(#name { #(#entries)* });)
 }
 
-/// `Serialize` through the core crate's `params_serialize!`: a map of the set fields under their
+/// `Serialize` through the runtime's `params_serialize!`: a map of the set fields under their
 /// wire names, then the `extra` keys.
-fn serialize_impl(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
+fn serialize_impl(s: &StructPlan<'_>, name: &Ident, core: &TokenStream) -> TokenStream {
     let entries = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.ir.name;
@@ -202,8 +202,8 @@ fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
     }
 }
 
-/// `new(required…)` and, through the core crate's `setters!`, one setter per optional field.
-fn builder(s: &StructPlan<'_>, name: &Ident, core: &Ident) -> TokenStream {
+/// `new(required…)` and, through the runtime's `setters!`, one setter per optional field.
+fn builder(s: &StructPlan<'_>, name: &Ident, core: &TokenStream) -> TokenStream {
     let required: Vec<&FieldPlan<'_>> = s.fields.iter().filter(|f| f.required).collect();
     let new = if required.is_empty() {
         quote! {

@@ -6,6 +6,7 @@ use quote::quote;
 use super::docs::{self, LinkBase};
 use super::items::{self, ident, ItemCtx};
 use crate::ir::{Lang, Method};
+use crate::rust::lists::list_plan;
 use crate::rust::plan::{MethodPlan, ModPlan, OutputPlan, VariantPlan};
 use crate::rust::Ty;
 
@@ -41,7 +42,7 @@ pub fn child_mods(children: &[ModPlan<'_>]) -> TokenStream {
 }
 
 /// The items of a method module (without the module's own docs and children).
-pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &proc_macro2::Ident) -> TokenStream {
+pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &TokenStream) -> TokenStream {
     let m = mp.ir;
     let base = link_base(&m.sources, lang);
     let cx = ItemCtx { core, base };
@@ -58,9 +59,7 @@ pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &proc_macro2::Ident) 
         quote!(V2)
     };
     let read_only = mp.read_only;
-    let paginated = m
-        .paginated
-        .then(|| quote!(impl #core::Paginated for #ty {}));
+    let list = m.paginated.then(|| list_surface(mp, &ty, core));
     let output = match &mp.output {
         OutputPlan::Struct => None,
         OutputPlan::Alias(ty) => {
@@ -90,15 +89,30 @@ pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &proc_macro2::Ident) 
             type Result = Output;
             type Error = Error;
         }
-        #paginated
+        #core::call_surface!(Params => #ty);
+        #list
         #output
         #types
         #error
     }
 }
 
+/// `Paginated` and `pages()`; with rows, `Listed` and `stream()`; with an ID, `FastListed` and
+/// `fast()` (see [`crate::rust::lists`]).
+fn list_surface(mp: &MethodPlan<'_>, ty: &proc_macro2::Ident, core: &TokenStream) -> TokenStream {
+    let Some(lp) = list_plan(mp) else {
+        return quote!(#core::list_surface!(#ty, Params););
+    };
+    let (row, path, field) = match &lp.field {
+        None => (root_ty(&lp.row, core), None, None),
+        Some((id, wire)) => (items::ty_tokens(&lp.row), Some(wire), Some(ident(id))),
+    };
+    let fast = lp.fast_id.as_ref().map(|id| quote!(, fast #id));
+    quote!(#core::list_surface!(#ty, Params, #row, [#path] #field #fast);)
+}
+
 /// A root `result` type: scalars that may arrive as strings go through `Lenient`.
-fn root_ty(t: &Ty, core: &proc_macro2::Ident) -> TokenStream {
+fn root_ty(t: &Ty, core: &TokenStream) -> TokenStream {
     match t {
         Ty::I64 | Ty::F64 | Ty::Bool | Ty::Str => {
             let inner = items::ty_tokens(t);
@@ -202,7 +216,7 @@ fn error_enum(
     errors: &[VariantPlan<'_>],
     method: &str,
     base: LinkBase<'_>,
-    core: &proc_macro2::Ident,
+    core: &TokenStream,
 ) -> TokenStream {
     let doc = docs::doc_attrs(&format!(
         "Errors of `{method}`: the codes its page documents, the system-wide ones, and any other."
@@ -211,7 +225,7 @@ fn error_enum(
     let codes: Vec<&str> = errors.iter().map(|v| v.code).collect();
     let variants = errors.iter().zip(&ids).map(|(v, id)| {
         let d = docs::doc_attrs(&variant_doc(v, base));
-        quote!(#d #id { description: String },)
+        quote!(#d #id(::std::boxed::Box<::b24_runtime::ApiError>),)
     });
     quote! {
         #doc
@@ -220,13 +234,9 @@ fn error_enum(
         pub enum Error {
             #(#variants)*
             /// A system-wide code any method can return (limits, auth, access).
-            System {
-                kind: ::b24_runtime::SystemError,
-                code: String,
-                description: String,
-            },
+            System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
             /// A code the docs do not list for this method.
-            Other { code: String, description: String },
+            Other(::std::boxed::Box<::b24_runtime::ApiError>),
         }
 
         #core::method_error!(Error { #(#ids = #codes,)* });

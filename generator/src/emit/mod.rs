@@ -9,16 +9,19 @@
 //!
 //! ```text
 //! Cargo.toml, src/lib.rs          facade crate `<name>`: a feature per scope, `events`, `full`
-//! core/                           `<name>-core`: shared helpers and macros
 //! events/                         `<name>-events`: a module per event + the `Event` enum
 //! scopes/<scope>/                 `<name>-<scope>`: a module per method-name segment
 //! ```
+//!
+//! The fixed support code the generated items use (decoding helpers, the `macro_rules!` that
+//! write their impls, the call and list surfaces) is real Rust in the runtime,
+//! `b24_runtime::support`: the generated crates name it by path and hold none of it.
 
 pub mod conformance;
-pub mod core_template;
 pub mod crates;
 pub mod docs;
 pub mod events;
+pub mod example;
 pub mod items;
 pub mod method;
 pub mod output;
@@ -54,7 +57,6 @@ pub struct EmitError {
 /// One file to render.
 enum Job<'p, 'a> {
     FacadeLib,
-    CoreLib,
     EventsLib,
     Event(&'p EventPlan<'a>),
     Module {
@@ -106,10 +108,6 @@ pub fn emit_profiled(
         crates::facade_manifest(&toml_header, plan, opts),
     );
     out.insert(
-        format!("{}/Cargo.toml", plan.core.dir),
-        crates::core_manifest(&toml_header, plan, opts),
-    );
-    out.insert(
         format!("{}/Cargo.toml", plan.events_crate.dir),
         crates::events_manifest(&toml_header, plan, opts),
     );
@@ -122,7 +120,6 @@ pub fn emit_profiled(
 
     let mut jobs: Vec<(String, Job<'_, '_>)> = vec![
         ("src/lib.rs".to_owned(), Job::FacadeLib),
-        (format!("{}/src/lib.rs", plan.core.dir), Job::CoreLib),
         (
             format!("{}/src/lib.rs", plan.events_crate.dir),
             Job::EventsLib,
@@ -200,12 +197,16 @@ fn collect_modules<'p, 'a>(
     }
 }
 
+/// The root of the support paths generated code names.
+pub fn support_path() -> TokenStream {
+    quote::quote!(::b24_runtime::support)
+}
+
 fn render(plan: &Plan<'_>, job: &Job<'_, '_>) -> Result<TokenStream, syn::Error> {
     let lang = plan.options.lang;
-    let core = items::ident(&plan.core.lib);
+    let core = support_path();
     Ok(match job {
         Job::FacadeLib => crates::facade_lib(plan),
-        Job::CoreLib => crates::core_lib(plan)?,
         Job::EventsLib => events::events_lib(&plan.events, lang, &crates::lints()),
         Job::Event(e) => events::event_module(e, lang, &core),
         Job::Module { scope, node, root } => crates::module_file(plan, scope, node, *root),

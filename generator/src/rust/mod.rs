@@ -2,6 +2,7 @@
 //!
 //! [`plan()`] turns an [`Ir`](crate::ir::Ir) into a [`Plan`]: crates, module paths, identifiers
 //! and Rust types for every method, event and error code. The emitter only prints the plan.
+pub mod lists;
 pub mod naming;
 pub mod plan;
 pub mod policy;

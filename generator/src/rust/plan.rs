@@ -27,7 +27,7 @@ use crate::ir::{EnumValue, ErrorCode, Event, Field, Ir, Kind, Lang, Method, Type
 #[derive(Debug, Clone)]
 pub struct PlanOptions {
     /// Package name of the facade crate (`bitrix24`); the others are `<name>-<scope>`,
-    /// `<name>-core`, `<name>-events`.
+    /// `<name>-events`.
     pub crate_name: String,
     pub lang: Lang,
 }
@@ -95,7 +95,6 @@ pub struct Plan<'a> {
     pub ir: &'a Ir,
     pub options: PlanOptions,
     pub facade: CrateNames,
-    pub core: CrateNames,
     pub events_crate: CrateNames,
     /// Sorted by feature name.
     pub scopes: Vec<ScopePlan<'a>>,
@@ -298,7 +297,6 @@ pub fn plan<'a>(ir: &'a Ir, options: &PlanOptions) -> Plan<'a> {
         ir,
         options: options.clone(),
         facade: CrateNames::new(base.clone(), String::new()),
-        core: CrateNames::new(format!("{base}-core"), "core".into()),
         events_crate: CrateNames::new(format!("{base}-events"), "events".into()),
         scopes,
         events,

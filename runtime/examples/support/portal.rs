@@ -177,7 +177,7 @@ fn dispatch(st: &mut State, method: &str, p: &Value) -> Result<Answer, Failure> 
             };
             match int(p.get("id")).and_then(|id| table.get(&id)) {
                 Some(row) => one(row.clone()),
-                None => Err((400, "NOT_FOUND", "Not found".into())),
+                None => Err((400, "", "Not found".into())),
             }
         }
         "crm.deal.list" => list(st, p),

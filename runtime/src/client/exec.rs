@@ -1,6 +1,6 @@
 //! One call end to end: limits, auth, retries, error classification, tracing.
 
-use super::{Call, Client};
+use super::{Client, Spec};
 use crate::auth::Snapshot;
 use crate::error::{ApiError, Error, SystemError};
 use crate::limits::unix_to_system;
@@ -31,7 +31,7 @@ impl Client {
     /// are never retried).
     pub(crate) async fn execute<R: DeserializeOwned>(
         &self,
-        call: Call<'_>,
+        call: Spec<'_>,
     ) -> Result<Answer<R>, Error> {
         if let Some(key) = &call.idempotency_key {
             if !valid_idempotency_key(key) {
@@ -66,7 +66,7 @@ impl Client {
 
     async fn run<R: DeserializeOwned>(
         &self,
-        call: &Call<'_>,
+        call: &Spec<'_>,
         span: &tracing::Span,
     ) -> Result<Answer<R>, Error> {
         let inner = &*self.inner;
@@ -245,7 +245,7 @@ impl Client {
 
     async fn send_once(
         &self,
-        call: &Call<'_>,
+        call: &Spec<'_>,
         cred: &Snapshot,
     ) -> Result<(u16, bytes::Bytes), Error> {
         let mut rb = self

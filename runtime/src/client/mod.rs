@@ -1,14 +1,16 @@
 //! The client: typed and raw calls.
 
 mod builder;
+mod call;
 mod exec;
 
 pub use builder::{BuildError, ClientBuilder};
+pub use call::Call;
 
 use crate::auth::AuthState;
 use crate::error::Error;
 use crate::limits::{OperatingStats, OperatingTracker, RetryPolicy};
-use crate::method::{Method, RestVersion};
+use crate::method::{Method, Request, RestVersion};
 use crate::response::{self, Response};
 use governor::DefaultDirectRateLimiter;
 use serde::de::DeserializeOwned;
@@ -47,6 +49,7 @@ impl fmt::Debug for Client {
 
 /// Per-call options.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct CallOptions {
     /// REST 3: the `Idempotency-Key` header (1–255 printable ASCII). Makes the call safe to
     /// retry after a 5xx or a transport error.
@@ -60,6 +63,10 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
+    /// No options: the client's settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
     pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
         self.idempotency_key = Some(key.into());
         self
@@ -79,7 +86,7 @@ impl CallOptions {
 }
 
 /// One HTTP call as the executor sees it.
-pub(crate) struct Call<'a> {
+pub(crate) struct Spec<'a> {
     pub method: &'a str,
     pub version: RestVersion,
     pub read_only: bool,
@@ -106,6 +113,16 @@ pub(crate) fn params_body<P: Serialize + ?Sized>(
     }
 }
 
+/// Params as a JSON object (for batch commands and for setting `start`, `filter`, `order`).
+pub(crate) fn params_object<P: Serialize + ?Sized>(
+    method: &str,
+    params: &P,
+) -> Result<serde_json::Map<String, Value>, Error> {
+    let body = params_body(method, params)?;
+    serde_json::from_slice(&body)
+        .map_err(|e| Error::invalid(method, format!("cannot read the params back: {e}")))
+}
+
 impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -123,7 +140,7 @@ impl Client {
         read_only: bool,
         body: Vec<u8>,
         opts: &CallOptions,
-    ) -> Call<'a> {
+    ) -> Spec<'a> {
         let idempotency_key = match version {
             RestVersion::V3 => opts.idempotency_key.clone().or_else(|| {
                 (self.inner.auto_idempotency && !read_only)
@@ -131,7 +148,7 @@ impl Client {
             }),
             RestVersion::V2 => None,
         };
-        Call {
+        Spec {
             method,
             version,
             read_only,
@@ -141,8 +158,22 @@ impl Client {
         }
     }
 
-    /// Calls method `M`.
-    pub async fn call<M: Method>(&self, params: &M::Params) -> Result<Response<M::Result>, Error> {
+    /// Calls the method of `params`: the same as `params.send(&client)`.
+    ///
+    /// ```no_run
+    /// # async fn f<P: b24_runtime::Request>(client: b24_runtime::Client, params: P) {
+    /// let answer = client.send(&params).await;
+    /// # }
+    /// ```
+    pub fn send<'a, P: Request>(&'a self, params: &'a P) -> Call<'a, P::Method> {
+        Call::new(self, params)
+    }
+
+    /// Calls method `M` (when the method type is at hand rather than its params).
+    pub async fn call<M: Method>(
+        &self,
+        params: &M::Params,
+    ) -> Result<Response<M::Result>, Error<M::Error>> {
         self.call_with::<M>(params, &CallOptions::default()).await
     }
 
@@ -151,10 +182,11 @@ impl Client {
         &self,
         params: &M::Params,
         opts: &CallOptions,
-    ) -> Result<Response<M::Result>, Error> {
-        let body = params_body(M::NAME, params)?;
+    ) -> Result<Response<M::Result>, Error<M::Error>> {
+        let body = params_body(M::NAME, params).map_err(Error::typed::<M>)?;
         self.call_body(M::NAME, M::REST_VERSION, M::READ_ONLY, body, opts)
             .await
+            .map_err(Error::typed::<M>)
     }
 
     /// Calls a method by name with JSON params (REST 2, treated as a write unless

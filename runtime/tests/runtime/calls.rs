@@ -87,7 +87,7 @@ async fn api_error_is_typed_and_not_retried() {
     let api = err.api().expect("an API error");
     assert_eq!((api.code.as_str(), api.status), ("NOT_FOUND", 400));
     assert_eq!(api.method, "crm.deal.get");
-    assert_eq!(err.method_error::<DealGet>(), Some(DealError::NotFound));
+    assert!(matches!(err, Error::Api(DealError::NotFound(_))), "{err:?}");
     assert!(!err.is_retryable());
     assert!(err.to_string().contains("crm.deal.get"));
     assert_eq!(
@@ -414,4 +414,28 @@ async fn rest3_validation_errors() {
     assert_eq!(api.validation.len(), 1);
     assert_eq!(api.validation[0].field.as_deref(), Some("id"));
     assert!(err.to_string().contains("Required field `id`"));
+}
+
+#[test]
+fn the_error_macro_sorts_codes_and_keeps_the_answer() {
+    use b24_runtime::{ApiError, MethodError, SystemError};
+    let answer = |code: &str| Box::new(ApiError::new("crm.deal.get", 400, code, "said the portal"));
+    let e = DealError::from_api(answer("NOT_FOUND"));
+    assert!(matches!(&e, DealError::NotFound(a) if a.description == "said the portal"));
+    assert_eq!(
+        (e.code(), e.description()),
+        ("NOT_FOUND", "said the portal")
+    );
+    assert_eq!(
+        e.to_string(),
+        "crm.deal.get: API error NOT_FOUND: said the portal (HTTP 400)"
+    );
+    let e = DealError::from_api(answer("QUERY_LIMIT_EXCEEDED"));
+    assert!(matches!(
+        e,
+        DealError::System(SystemError::QueryLimitExceeded, _)
+    ));
+    let e = DealError::from_api(answer("SOMETHING_ELSE"));
+    assert!(matches!(&e, DealError::Other(a) if a.code == "SOMETHING_ELSE"));
+    assert_eq!(e.into_api().code, "SOMETHING_ELSE");
 }

@@ -1,6 +1,6 @@
 //! Hand-written method types (what the generator emits, in miniature) and test helpers.
 
-use b24_runtime::{wire, Client, Method, MethodError, RestVersion, RetryPolicy};
+use b24_runtime::{wire, ApiError, Client, Method, RestVersion, RetryPolicy, SystemError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -17,29 +17,16 @@ pub struct Deal {
     pub company_id: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A method's error enum, as the generator emits it (the support macro writes the impls).
+#[derive(Debug, Clone)]
 pub enum DealError {
-    NotFound,
-    Other { code: String, description: String },
+    NotFound(Box<ApiError>),
+    /// The portal's empty code (`{"error": "", "error_description": "Not found"}`).
+    Empty(Box<ApiError>),
+    System(SystemError, Box<ApiError>),
+    Other(Box<ApiError>),
 }
-
-impl MethodError for DealError {
-    fn from_code(code: &str, description: &str) -> Self {
-        match code {
-            "NOT_FOUND" => DealError::NotFound,
-            _ => DealError::Other {
-                code: code.into(),
-                description: description.into(),
-            },
-        }
-    }
-    fn code(&self) -> &str {
-        match self {
-            DealError::NotFound => "NOT_FOUND",
-            DealError::Other { code, .. } => code,
-        }
-    }
-}
+b24_runtime::support::method_error!(DealError { NotFound = "NOT_FOUND", Empty = "", });
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IdParams {
@@ -55,6 +42,7 @@ impl Method for DealGet {
     type Result = Deal;
     type Error = DealError;
 }
+b24_runtime::support::call_surface!(IdParams => DealGet);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DealAddParams {
@@ -70,6 +58,7 @@ impl Method for DealAdd {
     type Result = i64;
     type Error = DealError;
 }
+b24_runtime::support::call_surface!(DealAddParams => DealAdd);
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ListParams {
@@ -92,6 +81,8 @@ impl Method for DealList {
     type Result = Vec<Deal>;
     type Error = DealError;
 }
+b24_runtime::support::call_surface!(ListParams => DealList);
+b24_runtime::support::list_surface!(DealList, ListParams, Deal, [], fast "ID");
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskAddParams {
@@ -112,6 +103,7 @@ impl Method for TaskAdd {
     type Result = TaskAdded;
     type Error = DealError;
 }
+b24_runtime::support::call_surface!(TaskAddParams => TaskAdd);
 
 /// `{"result": …, "time": {…}}` as the portal answers.
 pub fn ok(result: Value) -> Value {

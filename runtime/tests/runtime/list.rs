@@ -2,7 +2,6 @@
 
 use crate::common::*;
 use crate::portal::Portal;
-use b24_runtime::list::FastList;
 use b24_runtime::Client;
 use futures_util::StreamExt;
 use serde_json::json;
@@ -69,6 +68,14 @@ impl b24_runtime::Method for BadList {
     type Result = Vec<Deal>;
     type Error = DealError;
 }
+impl b24_runtime::Paginated for BadList {}
+impl b24_runtime::Listed for BadList {
+    type Row = Deal;
+    const ROWS: &'static [&'static str] = &[];
+    fn rows(result: Vec<Deal>) -> Vec<Deal> {
+        result
+    }
+}
 
 #[tokio::test]
 async fn fast_traversal_of_100000_rows() {
@@ -77,7 +84,7 @@ async fn fast_traversal_of_100000_rows() {
     let client = client(&portal);
 
     let deals = client
-        .fast_list::<DealList>(&ListParams::default(), FastList::default())
+        .fast_list::<DealList>(&ListParams::default())
         .collect_all()
         .await
         .unwrap();
@@ -102,7 +109,7 @@ async fn fast_traversal_keeps_the_filter_and_starts_after_an_id() {
         ..ListParams::default()
     };
     let deals = client
-        .fast_list::<DealList>(&params, FastList::default())
+        .fast_list::<DealList>(&params)
         .collect_all()
         .await
         .unwrap();

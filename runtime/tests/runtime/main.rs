@@ -3,6 +3,7 @@
 mod batch;
 mod calls;
 mod common;
+mod generated;
 mod limits;
 mod list;
 mod oauth;

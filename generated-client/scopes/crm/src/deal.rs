@@ -4,8 +4,10 @@
 //! Methods under `deal`.
 //!
 //! - [`add`](add/index.html): `crm.deal.add`: Add a Deal
+//! - [`get`](get/index.html): `crm.deal.get`: Get a Deal by Id
 //! - [`list`](list/index.html): `crm.deal.list`: Get a List of Deals
 //! - [`update`](update/index.html): `crm.deal.update`: Update a Deal
 pub mod add;
+pub mod get;
 pub mod list;
 pub mod update;

@@ -25,8 +25,9 @@ impl ::b24_runtime::Method for CrmDealAdd {
     type Result = Output;
     type Error = Error;
 }
+::b24_runtime::support::call_surface!(Params => CrmDealAdd);
 /// The `result` of the call.
-pub type Output = bitrix24_core::Lenient<i64>;
+pub type Output = ::b24_runtime::support::Lenient<i64>;
 /// The parameters of the call.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -49,8 +50,8 @@ impl Params {
         }
     }
 }
-bitrix24_core::setters!(Params { params : ParamsParams, });
-bitrix24_core::params_serialize!(
+::b24_runtime::support::setters!(Params { params : ParamsParams, });
+::b24_runtime::support::params_serialize!(
     Params { req "fields" => fields, opt "params" => params, }
 );
 #[cfg(feature = "conformance")]
@@ -118,12 +119,12 @@ impl Fields {
         self
     }
 }
-bitrix24_core::setters!(
+::b24_runtime::support::setters!(
     Fields { title : String, type_id : String, opened : ::b24_runtime::wire::YesNo,
     opportunity : f64, contact_ids : Vec < i64 >, begindate : ::b24_runtime::wire::Date,
     utm_medium : UtmMedium, #[deprecated] contact_id : i64, }
 );
-bitrix24_core::params_serialize!(
+::b24_runtime::support::params_serialize!(
     Fields { opt "TITLE" => title, opt "TYPE_ID" => type_id, opt "OPENED" => opened, opt
     "OPPORTUNITY" => opportunity, opt "CONTACT_IDS" => contact_ids, opt "BEGINDATE" =>
     begindate, opt "UTM_MEDIUM" => utm_medium, opt "CONTACT_ID" => contact_id, } extra
@@ -153,10 +154,10 @@ impl ParamsParams {
         <Self as Default>::default()
     }
 }
-bitrix24_core::setters!(
+::b24_runtime::support::setters!(
     ParamsParams { register_sonet_event : ::b24_runtime::wire::YesNo, }
 );
-bitrix24_core::params_serialize!(
+::b24_runtime::support::params_serialize!(
     ParamsParams { opt "REGISTER_SONET_EVENT" => register_sonet_event, }
 );
 #[cfg(feature = "conformance")]
@@ -176,7 +177,7 @@ pub enum UtmMedium {
     /// A value the docs do not list.
     Unknown(String),
 }
-bitrix24_core::wire_enum!(UtmMedium { Cpc = "CPC", Cpm = "CPM", });
+::b24_runtime::support::wire_enum!(UtmMedium { Cpc = "CPC", Cpm = "CPM", });
 /// Errors of `crm.deal.add`: the codes its page documents, the system-wide ones, and any other.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -186,14 +187,14 @@ pub enum Error {
     /// `Parameter 'fields' must be array.`. `fields` is missing or not an object
     ///
     /// `Access denied.`. The user may not add deals
-    Empty { description: String },
+    Empty(::std::boxed::Box<::b24_runtime::ApiError>),
     /// `ERROR_CORE`.
     ///
     /// `Core error`. The deal could not be saved
-    ErrorCore { description: String },
+    ErrorCore(::std::boxed::Box<::b24_runtime::ApiError>),
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
     /// A code the docs do not list for this method.
-    Other { code: String, description: String },
+    Other(::std::boxed::Box<::b24_runtime::ApiError>),
 }
-bitrix24_core::method_error!(Error { Empty = "", ErrorCore = "ERROR_CORE", });
+::b24_runtime::support::method_error!(Error { Empty = "", ErrorCore = "ERROR_CORE", });

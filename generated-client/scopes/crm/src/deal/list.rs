@@ -26,7 +26,8 @@ impl ::b24_runtime::Method for CrmDealList {
     type Result = Output;
     type Error = Error;
 }
-impl bitrix24_core::Paginated for CrmDealList {}
+::b24_runtime::support::call_surface!(Params => CrmDealList);
+::b24_runtime::support::list_surface!(CrmDealList, Params, Item, [], fast "ID");
 /// The `result` of the call.
 pub type Output = Vec<Item>;
 /// The parameters of the call.
@@ -56,11 +57,11 @@ impl Params {
         <Self as Default>::default()
     }
 }
-bitrix24_core::setters!(
+::b24_runtime::support::setters!(
     Params { select : Vec < String >, filter : ::b24_runtime::wire::Object, order :
     ::b24_runtime::wire::Object, start : i64, }
 );
-bitrix24_core::params_serialize!(
+::b24_runtime::support::params_serialize!(
     Params { opt "select" => select, opt "filter" => filter, opt "order" => order, opt
     "start" => start, }
 );
@@ -94,7 +95,7 @@ pub struct Item {
     /// (wire name `DATE_CREATE`, type `datetime`)
     pub date_create: Option<::b24_runtime::wire::DateTime>,
 }
-bitrix24_core::result_fields!(
+::b24_runtime::support::result_fields!(
     Item { "ID" => id : i64, "TITLE" => title : string, "OPPORTUNITY" => opportunity :
     f64, "CLOSED" => closed : yes_no, "DATE_CREATE" => date_create : datetime, }
 );
@@ -105,10 +106,10 @@ pub enum Error {
     /// `ACCESS_DENIED`.
     ///
     /// `Access denied`. The user may not read deals
-    AccessDenied { description: String },
+    AccessDenied(::std::boxed::Box<::b24_runtime::ApiError>),
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
     /// A code the docs do not list for this method.
-    Other { code: String, description: String },
+    Other(::std::boxed::Box<::b24_runtime::ApiError>),
 }
-bitrix24_core::method_error!(Error { AccessDenied = "ACCESS_DENIED", });
+::b24_runtime::support::method_error!(Error { AccessDenied = "ACCESS_DENIED", });

@@ -24,8 +24,9 @@ impl ::b24_runtime::Method for CrmDealUpdate {
     type Result = Output;
     type Error = Error;
 }
+::b24_runtime::support::call_surface!(Params => CrmDealUpdate);
 /// The `result` of the call.
-pub type Output = bitrix24_core::Lenient<bool>;
+pub type Output = ::b24_runtime::support::Lenient<bool>;
 /// The parameters of the call.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -53,8 +54,8 @@ impl Params {
         }
     }
 }
-bitrix24_core::setters!(Params { params : ParamsParams, });
-bitrix24_core::params_serialize!(
+::b24_runtime::support::setters!(Params { params : ParamsParams, });
+::b24_runtime::support::params_serialize!(
     Params { req "id" => id, req "fields" => fields, opt "params" => params, }
 );
 #[cfg(feature = "conformance")]
@@ -106,12 +107,12 @@ impl Fields {
         <Self as Default>::default()
     }
 }
-bitrix24_core::setters!(
+::b24_runtime::support::setters!(
     Fields { title : String, is_recurring : ::b24_runtime::wire::YesNo,
     is_manual_opportunity : ::b24_runtime::wire::YesNo, contact_ids : Vec < i64 >,
     source_id : SourceId, gps_n : String, comments : String, }
 );
-bitrix24_core::params_serialize!(
+::b24_runtime::support::params_serialize!(
     Fields { opt "TITLE" => title, opt "IS_RECURRING" => is_recurring, opt
     "IS_MANUAL_OPPORTUNITY" => is_manual_opportunity, opt "CONTACT_IDS" => contact_ids,
     opt "SOURCE_ID" => source_id, opt "gpsN" => gps_n, opt "COMMENTS" => comments, }
@@ -138,10 +139,10 @@ impl ParamsParams {
         <Self as Default>::default()
     }
 }
-bitrix24_core::setters!(
+::b24_runtime::support::setters!(
     ParamsParams { register_sonet_event : ::b24_runtime::wire::YesNo, }
 );
-bitrix24_core::params_serialize!(
+::b24_runtime::support::params_serialize!(
     ParamsParams { opt "REGISTER_SONET_EVENT" => register_sonet_event, }
 );
 #[cfg(feature = "conformance")]
@@ -163,7 +164,9 @@ pub enum SourceId {
     /// A value the docs do not list.
     Unknown(String),
 }
-bitrix24_core::wire_enum!(SourceId { Call = "CALL", Email = "EMAIL", Web = "WEB", });
+::b24_runtime::support::wire_enum!(
+    SourceId { Call = "CALL", Email = "EMAIL", Web = "WEB", }
+);
 /// Errors of `crm.deal.update`: the codes its page documents, the system-wide ones, and any other.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -171,10 +174,10 @@ pub enum Error {
     /// `NOT_FOUND`.
     ///
     /// `Not found`. No deal with this `id`
-    NotFound { description: String },
+    NotFound(::std::boxed::Box<::b24_runtime::ApiError>),
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
     /// A code the docs do not list for this method.
-    Other { code: String, description: String },
+    Other(::std::boxed::Box<::b24_runtime::ApiError>),
 }
-bitrix24_core::method_error!(Error { NotFound = "NOT_FOUND", });
+::b24_runtime::support::method_error!(Error { NotFound = "NOT_FOUND", });

@@ -23,6 +23,7 @@ impl ::b24_runtime::Method for ImDialogRead {
     type Result = Output;
     type Error = Error;
 }
+::b24_runtime::support::call_surface!(Params => ImDialogRead);
 /// The parameters of the call.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -50,7 +51,7 @@ impl Params {
         }
     }
 }
-bitrix24_core::params_serialize!(
+::b24_runtime::support::params_serialize!(
     Params { req "DIALOG_ID" => dialog_id, req "MESSAGE_ID" => message_id, }
 );
 #[cfg(feature = "conformance")]
@@ -71,7 +72,7 @@ pub struct Output {
     /// (wire name `lastId`)
     pub last_id: Option<i64>,
 }
-bitrix24_core::result_fields!(
+::b24_runtime::support::result_fields!(
     Output { "dialogId" => dialog_id : string, "chatId" => chat_id : i64, "counter" =>
     counter : i64, "lastId" => last_id : i64, }
 );
@@ -82,16 +83,16 @@ pub enum Error {
     /// `MESSAGE_ID_ERROR`.
     ///
     /// An incorrect message identifier was provided
-    MessageIdError { description: String },
+    MessageIdError(::std::boxed::Box<::b24_runtime::ApiError>),
     /// `DIALOG_ID_EMPTY`.
     ///
     /// An incorrect dialog identifier was provided
-    DialogIdEmpty { description: String },
+    DialogIdEmpty(::std::boxed::Box<::b24_runtime::ApiError>),
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
     /// A code the docs do not list for this method.
-    Other { code: String, description: String },
+    Other(::std::boxed::Box<::b24_runtime::ApiError>),
 }
-bitrix24_core::method_error!(
+::b24_runtime::support::method_error!(
     Error { MessageIdError = "MESSAGE_ID_ERROR", DialogIdEmpty = "DIALOG_ID_EMPTY", }
 );

@@ -29,6 +29,7 @@ impl ::b24_runtime::Method for ImDialogUnread {
     type Result = Output;
     type Error = Error;
 }
+::b24_runtime::support::call_surface!(Params => ImDialogUnread);
 /// The `result` of the call.
 pub type Output = ::serde_json::Value;
 /// The parameters of the call.
@@ -58,7 +59,7 @@ impl Params {
         }
     }
 }
-bitrix24_core::params_serialize!(
+::b24_runtime::support::params_serialize!(
     Params { req "DIALOG_ID" => dialog_id, req "MESSAGE_ID" => message_id, }
 );
 #[cfg(feature = "conformance")]
@@ -73,16 +74,16 @@ pub enum Error {
     /// `MESSAGE_ID_ERROR`.
     ///
     /// An incorrect message identifier was specified
-    MessageIdError { description: String },
+    MessageIdError(::std::boxed::Box<::b24_runtime::ApiError>),
     /// `DIALOG_ID_EMPTY`.
     ///
     /// An incorrect dialog identifier was specified
-    DialogIdEmpty { description: String },
+    DialogIdEmpty(::std::boxed::Box<::b24_runtime::ApiError>),
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
     /// A code the docs do not list for this method.
-    Other { code: String, description: String },
+    Other(::std::boxed::Box<::b24_runtime::ApiError>),
 }
-bitrix24_core::method_error!(
+::b24_runtime::support::method_error!(
     Error { MessageIdError = "MESSAGE_ID_ERROR", DialogIdEmpty = "DIALOG_ID_EMPTY", }
 );

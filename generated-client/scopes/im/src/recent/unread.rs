@@ -23,8 +23,9 @@ impl ::b24_runtime::Method for ImRecentUnread {
     type Result = Output;
     type Error = Error;
 }
+::b24_runtime::support::call_surface!(Params => ImRecentUnread);
 /// The `result` of the call.
-pub type Output = bitrix24_core::Lenient<bool>;
+pub type Output = ::b24_runtime::support::Lenient<bool>;
 /// The parameters of the call.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -49,8 +50,8 @@ impl Params {
         }
     }
 }
-bitrix24_core::setters!(Params { action : ::serde_json::Value, });
-bitrix24_core::params_serialize!(
+::b24_runtime::support::setters!(Params { action : ::serde_json::Value, });
+::b24_runtime::support::params_serialize!(
     Params { req "DIALOG_ID" => dialog_id, opt "ACTION" => action, }
 );
 #[cfg(feature = "conformance")]
@@ -64,10 +65,10 @@ pub enum Error {
     /// `DIALOG_ID_EMPTY`.
     ///
     /// The `DIALOG_ID` parameter was not provided or does not match the format.
-    DialogIdEmpty { description: String },
+    DialogIdEmpty(::std::boxed::Box<::b24_runtime::ApiError>),
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
     /// A code the docs do not list for this method.
-    Other { code: String, description: String },
+    Other(::std::boxed::Box<::b24_runtime::ApiError>),
 }
-bitrix24_core::method_error!(Error { DialogIdEmpty = "DIALOG_ID_EMPTY", });
+::b24_runtime::support::method_error!(Error { DialogIdEmpty = "DIALOG_ID_EMPTY", });

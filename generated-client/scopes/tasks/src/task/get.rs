@@ -23,6 +23,7 @@ impl ::b24_runtime::Method for TasksTaskGet {
     type Result = Output;
     type Error = Error;
 }
+::b24_runtime::support::call_surface!(Params => TasksTaskGet);
 /// The parameters of the call.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -45,8 +46,10 @@ impl Params {
         }
     }
 }
-bitrix24_core::setters!(Params { select : Vec < String >, });
-bitrix24_core::params_serialize!(Params { req "id" => id, opt "select" => select, });
+::b24_runtime::support::setters!(Params { select : Vec < String >, });
+::b24_runtime::support::params_serialize!(
+    Params { req "id" => id, opt "select" => select, }
+);
 #[cfg(feature = "conformance")]
 ::b24_runtime::conformance_params!(
     Params { req "id" => id : lenient, opt "select" => select : lenient_vec, }
@@ -60,7 +63,7 @@ pub struct Output {
     /// (wire name `item`, type `object`)
     pub item: Option<OutputItem>,
 }
-bitrix24_core::result_fields!(Output { "item" => item : any, });
+::b24_runtime::support::result_fields!(Output { "item" => item : any, });
 /// The object in `item`.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -85,7 +88,7 @@ pub struct OutputItem {
     /// (wire name `responsible`, type `user`)
     pub responsible: Option<i64>,
 }
-bitrix24_core::result_fields!(
+::b24_runtime::support::result_fields!(
     OutputItem { "id" => id : i64, "title" => title : string, "status" => status : i64,
     "responsible" => responsible : i64, }
 );
@@ -96,10 +99,10 @@ pub enum Error {
     /// `ENTITY_NOT_FOUND`.
     ///
     /// The task does not exist or is not visible
-    EntityNotFound { description: String },
+    EntityNotFound(::std::boxed::Box<::b24_runtime::ApiError>),
     /// A system-wide code any method can return (limits, auth, access).
-    System { kind: ::b24_runtime::SystemError, code: String, description: String },
+    System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
     /// A code the docs do not list for this method.
-    Other { code: String, description: String },
+    Other(::std::boxed::Box<::b24_runtime::ApiError>),
 }
-bitrix24_core::method_error!(Error { EntityNotFound = "ENTITY_NOT_FOUND", });
+::b24_runtime::support::method_error!(Error { EntityNotFound = "ENTITY_NOT_FOUND", });
