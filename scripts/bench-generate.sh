@@ -63,7 +63,7 @@ printf 'regenerate over the existing crate: best %.2f s, median %.2f s wall\n' \
 cp Cargo.lock "$OUT/Cargo.lock"
 
 packages=()
-for toml in "$OUT/Cargo.toml" "$OUT"/core/Cargo.toml "$OUT"/events/Cargo.toml "$OUT"/scopes/*/Cargo.toml; do
+for toml in "$OUT/Cargo.toml" "$OUT"/events/Cargo.toml "$OUT"/scopes/*/Cargo.toml; do
   packages+=(-p "$(sed -n 's/^name = "\(.*\)"$/\1/p' "$toml" | head -1)")
 done
 clean_generated() { (cd "$OUT" && cargo clean -q --offline "${packages[@]}" 2>/dev/null || true); }

@@ -20,42 +20,7 @@ use serde_json::Value;
 /// Where the reviewed exception list lives, relative to the workspace root.
 pub const EXCEPTIONS_FILE: &str = "tests/conformance-exceptions.toml";
 
-/// What an example is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CaseKind {
-    Response,
-    Request,
-    Error,
-    Event,
-}
-
-impl CaseKind {
-    pub const ALL: [CaseKind; 4] = [
-        CaseKind::Response,
-        CaseKind::Request,
-        CaseKind::Error,
-        CaseKind::Event,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseKind::Response => "response",
-            CaseKind::Request => "request",
-            CaseKind::Error => "error",
-            CaseKind::Event => "event",
-        }
-    }
-
-    fn plural(self) -> &'static str {
-        match self {
-            CaseKind::Response => "responses",
-            CaseKind::Request => "requests",
-            CaseKind::Error => "errors",
-            CaseKind::Event => "events",
-        }
-    }
-}
+pub use b24_spec::conformance::{Case, CaseKind, ErrorClass, ErrorFit, Mismatch, Outcome};
 
 /// One example of the IR, with what it belongs to.
 #[derive(Debug, Clone)]
@@ -73,42 +38,6 @@ pub struct CaseInfo<'a> {
     pub json: Cow<'a, Value>,
     /// The method (not for events).
     pub method: Option<&'a Method>,
-}
-
-/// The harness's input for one case (the JSON `b24_runtime::conformance::Case`).
-#[derive(Debug, Serialize)]
-pub struct Case<'a> {
-    pub id: usize,
-    pub kind: CaseKind,
-    pub name: &'a str,
-    pub rest_version: u8,
-    pub json: &'a Value,
-}
-
-/// Why an example does not fit (from the harness).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mismatch {
-    pub path: String,
-    pub expected: String,
-    pub message: String,
-}
-
-/// An error example that decoded (from the harness): its code and the kind of variant it
-/// landed in (`documented`, `system`, `other`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorFit {
-    pub code: String,
-    pub class: String,
-}
-
-/// The harness's verdict on one case (the JSON `b24_runtime::conformance::Outcome`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub id: usize,
-    #[serde(default)]
-    pub mismatch: Option<Mismatch>,
-    #[serde(default)]
-    pub error: Option<ErrorFit>,
 }
 
 fn lang_of(page: &str) -> String {
@@ -164,16 +93,16 @@ pub fn cases(ir: &Ir) -> Vec<CaseInfo<'_>> {
 }
 
 /// The harness input: `cases` numbered by position.
-pub fn harness_input<'a>(cases: &'a [CaseInfo<'a>]) -> Vec<Case<'a>> {
+pub fn harness_input(cases: &[CaseInfo<'_>]) -> Vec<Case> {
     cases
         .iter()
         .enumerate()
         .map(|(id, c)| Case {
             id,
             kind: c.kind,
-            name: c.name,
+            name: c.name.to_owned(),
             rest_version: c.rest_version,
-            json: &c.json,
+            json: c.json.as_ref().clone(),
         })
         .collect()
 }
@@ -318,14 +247,19 @@ fn error_failure(case: &CaseInfo<'_>, fit: &ErrorFit) -> Option<String> {
     let documented = case
         .method
         .is_some_and(|m| m.errors.iter().any(|e| !e.system && e.code == fit.code));
-    match (documented, fit.class.as_str()) {
-        (true, "documented") | (false, "system" | "other") => None,
-        (true, other) => Some(format!(
-            "at error: code {:?} is documented but decoded into `{other}`",
+    let class = match fit.class {
+        ErrorClass::Documented => "documented",
+        ErrorClass::System => "system",
+        ErrorClass::Other => "other",
+    };
+    match (documented, fit.class) {
+        (true, ErrorClass::Documented) | (false, ErrorClass::System | ErrorClass::Other) => None,
+        (true, _) => Some(format!(
+            "at error: code {:?} is documented but decoded into `{class}`",
             fit.code
         )),
-        (false, other) => Some(format!(
-            "at error: code {:?} is not documented but decoded into `{other}`",
+        (false, _) => Some(format!(
+            "at error: code {:?} is not documented but decoded into `{class}`",
             fit.code
         )),
     }
@@ -339,7 +273,7 @@ pub fn undocumented_codes(verdicts: &[Verdict<'_>], outcomes: &[Outcome]) -> Vec
         let (Some(fit), Some(m)) = (&o.error, v.case.method) else {
             continue;
         };
-        if fit.class == "other" && !m.errors.iter().any(|e| e.code == fit.code) {
+        if fit.class == ErrorClass::Other && !m.errors.iter().any(|e| e.code == fit.code) {
             out.push(format!("{} {:?}", v.place(), fit.code));
         }
     }
@@ -527,12 +461,13 @@ mod tests {
     }
 
     fn fit(id: usize, code: &str, class: &str) -> Outcome {
+        let class = serde_json::from_value(serde_json::json!(class)).unwrap();
         Outcome {
             id,
             mismatch: None,
             error: Some(ErrorFit {
                 code: code.into(),
-                class: class.into(),
+                class,
             }),
         }
     }

@@ -13,6 +13,7 @@ pub mod conformance;
 pub mod diff;
 pub mod emit;
 pub mod extract;
+pub mod fence;
 pub mod frontmatter;
 pub mod ir;
 pub mod merge;

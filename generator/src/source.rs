@@ -171,14 +171,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
 
 /// Detect the language of a page from its prose (code fences skipped).
 pub fn detect_lang(text: &str) -> Lang {
-    let mut in_fence = false;
+    let mut fences = crate::fence::Tracker::default();
     let (mut cyr, mut lat) = (0usize, 0usize);
     for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
+        if fences.line(line) != crate::fence::Line::Text {
             continue;
         }
         // Bytes, not chars: a letter of U+0400..=U+04FF is the one UTF-8 sequence led by

@@ -96,7 +96,7 @@ impl BlockParser {
             let t = text.trim();
             // Fenced code outside tables: directive-looking lines inside are content.
             if let Some(f) = &fence {
-                if t.starts_with(f.as_str()) && t.trim_start_matches('`').trim().is_empty() {
+                if crate::fence::closes(f, t) {
                     fence = None;
                 }
                 if !if_stack.iter().any(|d| *d) {
@@ -326,17 +326,7 @@ fn heading(raw: &str) -> (u8, String, Option<String>) {
 }
 
 fn fence_open(t: &str) -> Option<String> {
-    for ch in ['`', '~'] {
-        let n = t.chars().take_while(|c| *c == ch).count();
-        if n >= 3 {
-            let rest = &t[n..];
-            if ch == '`' && rest.contains('`') {
-                return None; // inline code at line start, not a fence
-            }
-            return Some(std::iter::repeat_n(ch, n).collect());
-        }
-    }
-    None
+    crate::fence::open(t).map(str::to_owned)
 }
 
 enum Directive {

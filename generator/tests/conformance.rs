@@ -35,7 +35,7 @@ fn write_harness(base: &Path) {
     write_if_changed(
         &base.join("Cargo.toml"),
         "# Written by generator/tests/conformance.rs.\n[workspace]\nresolver = \"2\"\n\
-         members = [\"harness\", \"bitrix24\", \"bitrix24/core\", \"bitrix24/events\", \"bitrix24/scopes/*\"]\n\n\
+         members = [\"harness\", \"bitrix24\", \"bitrix24/events\", \"bitrix24/scopes/*\"]\n\n\
          # The harness runs a few thousand decodes: no optimisation or debug info needed.\n\
          [profile.dev]\ndebug = false\n",
     );

@@ -166,7 +166,6 @@ fn bench(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    let _ = rustls::crypto::ring::default_provider().install_default();
 
     let client = Client::builder()
         .webhook(&format!("{base}/rest/1/{CODE}/"))

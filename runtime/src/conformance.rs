@@ -45,7 +45,7 @@ mod compare;
 pub mod de;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -148,59 +148,7 @@ macro_rules! conformance_params {
     (@extra $e:ident $($pat:literal),*) => { $e };
 }
 
-/// Why an example does not fit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mismatch {
-    /// JSON path in the example (`result.items[3].ID`, `fields.TITLE`); `""` for the root.
-    pub path: String,
-    /// The Rust type the example was decoded into.
-    pub expected: String,
-    pub message: String,
-}
-
-impl Mismatch {
-    fn new(
-        path: impl Into<String>,
-        expected: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Mismatch {
-            path: path.into(),
-            expected: expected.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let path = if self.path.is_empty() {
-            "(root)"
-        } else {
-            &self.path
-        };
-        write!(f, "at {path} (into {}): {}", self.expected, self.message)
-    }
-}
-
-/// Which variant of the error enum a code decoded into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ErrorClass {
-    /// A variant of a code the method's page documents.
-    Documented,
-    /// `System`: a system-wide code.
-    System,
-    /// `Other`: a code the generated enum does not know.
-    Other,
-}
-
-/// An error example that decoded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorFit {
-    pub code: String,
-    pub class: ErrorClass,
-}
+pub use b24_spec::conformance::{Case, CaseKind, ErrorClass, ErrorFit, Mismatch, Outcome};
 
 /// A method of the registry.
 #[derive(Debug, Clone, Copy)]
@@ -411,40 +359,6 @@ fn documented_case(o: &mut Map<String, Value>, keys: &[&str]) {
 /// An event payload example decodes into `P`.
 pub fn payload<P: DeserializeOwned>(example: &Value) -> Result<(), Mismatch> {
     decode_value::<P>(example, "").map(drop)
-}
-
-/// What an example is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CaseKind {
-    Response,
-    Request,
-    Error,
-    Event,
-}
-
-/// One example to check.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Case {
-    pub id: usize,
-    pub kind: CaseKind,
-    /// Method or event name.
-    pub name: String,
-    /// 2 or 3 (methods only).
-    #[serde(default)]
-    pub rest_version: u8,
-    pub json: Value,
-}
-
-/// The verdict on one case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub id: usize,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mismatch: Option<Mismatch>,
-    /// Error cases that decoded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorFit>,
 }
 
 fn version(v: RestVersion) -> u8 {

@@ -136,60 +136,7 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// Codes every method can answer with (system errors, limits, OAuth).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SystemError {
-    InternalServerError,
-    ErrorUnexpectedAnswer,
-    QueryLimitExceeded,
-    OperationTimeLimit,
-    ErrorBatchMethodNotAllowed,
-    ErrorBatchLengthExceeded,
-    NoAuthFound,
-    InvalidRequest,
-    OverloadLimit,
-    AccessDenied,
-    InvalidCredentials,
-    ErrorManifestIsNotAvailable,
-    InsufficientScope,
-    ExpiredToken,
-    InvalidToken,
-    InvalidGrant,
-    InvalidClient,
-    UserAccessError,
-    PortalDeleted,
-    MethodNotFound,
-}
-
-impl SystemError {
-    pub fn from_code(code: &str) -> Option<SystemError> {
-        use SystemError::*;
-        Some(match code {
-            "INTERNAL_SERVER_ERROR" => InternalServerError,
-            "ERROR_UNEXPECTED_ANSWER" => ErrorUnexpectedAnswer,
-            "QUERY_LIMIT_EXCEEDED" => QueryLimitExceeded,
-            "OPERATION_TIME_LIMIT" => OperationTimeLimit,
-            "ERROR_BATCH_METHOD_NOT_ALLOWED" => ErrorBatchMethodNotAllowed,
-            "ERROR_BATCH_LENGTH_EXCEEDED" => ErrorBatchLengthExceeded,
-            "NO_AUTH_FOUND" => NoAuthFound,
-            "INVALID_REQUEST" => InvalidRequest,
-            "OVERLOAD_LIMIT" => OverloadLimit,
-            "ACCESS_DENIED" => AccessDenied,
-            "INVALID_CREDENTIALS" => InvalidCredentials,
-            "ERROR_MANIFEST_IS_NOT_AVAILABLE" => ErrorManifestIsNotAvailable,
-            "insufficient_scope" => InsufficientScope,
-            "expired_token" => ExpiredToken,
-            "invalid_token" => InvalidToken,
-            "invalid_grant" => InvalidGrant,
-            "invalid_client" => InvalidClient,
-            "user_access_error" => UserAccessError,
-            "PORTAL_DELETED" => PortalDeleted,
-            "ERROR_METHOD_NOT_FOUND" => MethodNotFound,
-            _ => return None,
-        })
-    }
-}
+pub use b24_spec::SystemError;
 
 impl std::error::Error for ApiError {}
 

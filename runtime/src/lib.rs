@@ -31,3 +31,8 @@ pub use list::{ListStream, Pages, Rows};
 pub use method::{FastListed, Listed, Method, MethodError, Paginated, Request, RestVersion};
 pub use response::{Response, Time};
 pub use secret::Secret;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -419,7 +419,7 @@ pub fn brief(text: &str) -> String {
     for line in text.trim().lines() {
         let l = line.trim();
         let block = l.is_empty()
-            || l.starts_with("```")
+            || crate::fence::open(l).is_some()
             || l.starts_with("#|")
             || l.starts_with("- ")
             || l.starts_with("* ")

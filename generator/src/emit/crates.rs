@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::docs::{self, DocTable};
 use super::example;
 use super::items::ident;
 use super::method::headline;
@@ -34,10 +34,17 @@ pub fn lints() -> TokenStream {
         )]
         #![allow(
             rustdoc::broken_intra_doc_links,
+            reason = "the docs' prose writes `[value]` and `[text](page#anchor)` links rustdoc cannot resolve"
+        )]
+        #![allow(
             rustdoc::invalid_html_tags,
-            rustdoc::bare_urls,
+            reason = "the docs' prose writes placeholders as `<field_code>`, `<operator>`"
+        )]
+        #![allow(rustdoc::bare_urls, reason = "the docs' prose writes bare portal URLs")]
+        #![allow(
             rustdoc::invalid_rust_codeblocks,
-            rustdoc::invalid_codeblock_attributes
+            rustdoc::invalid_codeblock_attributes,
+            reason = "the docs' code samples are PHP, JS, cURL and JSON, fenced as `text`"
         )]
     }
 }
@@ -244,7 +251,7 @@ pub fn facade_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> Str
 }
 
 /// The facade's `lib.rs`.
-pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
+pub fn facade_lib(plan: &Plan<'_>, docs: &DocTable) -> TokenStream {
     let events = ident(&plan.events_crate.lib);
     let name = &plan.facade.package;
     let st = &plan.stats;
@@ -305,12 +312,12 @@ pub fn facade_lib(plan: &Plan<'_>) -> TokenStream {
         ));
     }
     doc.push_str(&format!("\n- `events`: {} event payloads", st.events));
-    let doc = docs::inner_doc_attrs(&doc);
+    let doc = docs.inner(&doc);
     let scopes = plan.scopes.iter().map(|s| {
         let f = &s.feature;
         let lib = ident(&s.names.lib);
         let alias = ident(&s.feature);
-        let d = docs::doc_attrs(&format!("Methods of scope {}.", docs::code(&s.scope)));
+        let d = docs.outer(&format!("Methods of scope {}.", docs::code(&s.scope)));
         quote! {
             #d
             #[cfg(feature = #f)]
@@ -357,6 +364,7 @@ pub fn module_file(
     scope: &ScopePlan<'_>,
     node: &ModPlan<'_>,
     is_root: bool,
+    docs: &DocTable,
 ) -> TokenStream {
     let lang = plan.options.lang;
     let core = super::support_path();
@@ -403,13 +411,13 @@ pub fn module_file(
         doc.push_str("\n\n");
         doc.push_str(&listed.join("\n"));
     }
-    let doc = docs::inner_doc_attrs(&doc);
+    let doc = docs.inner(&doc);
     let lints = is_root.then(lints);
     let mods = super::method::child_mods(&node.children);
     let items = node
         .method
         .as_ref()
-        .map(|m| super::method::method_items(m, lang, &core));
+        .map(|m| super::method::method_items(m, lang, &core, docs));
     let registry = is_root.then(|| super::conformance::scope_registry(scope));
     quote! {
         #doc

@@ -116,7 +116,7 @@ pub fn clean_markdown(text: &str, base: LinkBase<'_>) -> String {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         if let Some(marker) = &fence {
-            if trimmed.starts_with(marker.as_str()) && trimmed.trim_start_matches('`').is_empty() {
+            if crate::fence::closes(marker, trimmed) {
                 fence = None;
                 out.push_str(&" ".repeat(indent.min(3)));
                 out.push_str(trimmed);
@@ -126,11 +126,9 @@ pub fn clean_markdown(text: &str, base: LinkBase<'_>) -> String {
             out.push('\n');
             continue;
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let ch = trimmed.as_bytes()[0] as char;
-            let n = trimmed.chars().take_while(|c| *c == ch).count();
-            let marker: String = std::iter::repeat_n(ch, n).collect();
-            let info = trimmed[n..].trim();
+        if let Some(marker) = crate::fence::open(trimmed) {
+            let marker = marker.to_owned();
+            let info = trimmed[marker.len()..].trim();
             // Only a real opening fence (no closing marker on the same line).
             if !info.contains(marker.as_str()) {
                 let lang = info.split_whitespace().next().unwrap_or("");
@@ -196,7 +194,7 @@ pub fn first_paragraph(text: &str) -> String {
     let mut s = String::new();
     for line in para.lines() {
         let l = line.trim();
-        if l.starts_with("```") {
+        if crate::fence::open(l).is_some() {
             break;
         }
         if !s.is_empty() {
@@ -214,35 +212,43 @@ pub fn text(t: &Text, base: LinkBase<'_>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-// Doc text does not go through quote/syn/prettyplease: an attribute carries a short placeholder
-// (`\u{E000}<n>`) and `expand_docs` puts the lines in after printing. This keeps the
-// long prose out of the token trees (about 40 % of the output) and is byte-identical to
-// printing one `#[doc]` per line.
-thread_local! {
-    static DOCS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+/// The doc texts of one file being emitted.
+///
+/// Doc text does not go through quote/syn/prettyplease: an attribute carries a short placeholder
+/// (`\u{E000}<n>`) and [`DocTable::expand`] puts the lines in after printing. This keeps the
+/// long prose out of the token trees (about 40 % of the output) and is byte-identical to
+/// printing one `#[doc]` per line. One table per file, passed to whatever emits its items.
+#[derive(Debug, Default)]
+pub struct DocTable {
+    texts: std::cell::RefCell<Vec<String>>,
 }
 
 /// The placeholder prefix (a private-use character never found in the docs' text).
 const PLACEHOLDER: char = '\u{E000}';
 
-fn placeholder(doc: &str) -> String {
-    let doc = doc.replace(PLACEHOLDER, "");
-    DOCS.with(|d| {
-        let mut d = d.borrow_mut();
+impl DocTable {
+    fn placeholder(&self, doc: &str) -> String {
+        let doc = doc.replace(PLACEHOLDER, "");
+        let mut d = self.texts.borrow_mut();
         d.push(doc);
         format!(" {PLACEHOLDER}{}", d.len() - 1)
-    })
-}
+    }
 
-/// Starts a file: forgets the doc texts of the previous one on this thread.
-pub fn begin_file() {
-    DOCS.with(|d| d.borrow_mut().clear());
-}
+    /// An outer doc attribute (printed as `///` lines).
+    pub fn outer(&self, doc: &str) -> TokenStream {
+        let p = self.placeholder(doc);
+        quote!(#[doc = #p])
+    }
 
-/// Replaces the placeholder lines of a printed file with the doc lines they stand for.
-pub fn expand_docs(printed: &str) -> String {
-    DOCS.with(|d| {
-        let docs = d.borrow();
+    /// An inner doc attribute (printed as `//!` lines).
+    pub fn inner(&self, doc: &str) -> TokenStream {
+        let p = self.placeholder(doc);
+        quote!(#![doc = #p])
+    }
+
+    /// Replaces the placeholder lines of the printed file with the doc lines they stand for.
+    pub fn expand(&self, printed: &str) -> String {
+        let docs = self.texts.borrow();
         let mut out =
             String::with_capacity(printed.len() + docs.iter().map(String::len).sum::<usize>() * 2);
         for line in printed.split_inclusive('\n') {
@@ -269,19 +275,7 @@ pub fn expand_docs(printed: &str) -> String {
             }
         }
         out
-    })
-}
-
-/// An outer doc attribute (printed as `///` lines).
-pub fn doc_attrs(doc: &str) -> TokenStream {
-    let p = placeholder(doc);
-    quote!(#[doc = #p])
-}
-
-/// An inner doc attribute (printed as `//!` lines).
-pub fn inner_doc_attrs(doc: &str) -> TokenStream {
-    let p = placeholder(doc);
-    quote!(#![doc = #p])
+    }
 }
 
 /// A string for inline code: backticks inside become quotes.
@@ -340,13 +334,13 @@ mod tests {
 
     #[test]
     fn doc_placeholders_expand_to_indented_lines() {
-        begin_file();
-        let a = doc_attrs("first\n\nthird");
-        let b = inner_doc_attrs("crate");
+        let docs = DocTable::default();
+        let a = docs.outer("first\n\nthird");
+        let b = docs.inner("crate");
         let file: syn::File = syn::parse2(quote! { #b mod m { #a pub struct S; } }).unwrap();
         let printed = prettyplease::unparse(&file);
         assert_eq!(
-            expand_docs(&printed),
+            docs.expand(&printed),
             "//! crate\nmod m {\n    /// first\n    ///\n    /// third\n    pub struct S;\n}\n"
         );
     }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
+use super::docs::{self, DocTable};
 use super::items::{self, ident, ItemCtx};
 use super::method::{link_base, official_link};
 use crate::ir::{Event, Lang};
@@ -22,7 +22,12 @@ fn headline(e: &Event, lang: Lang) -> String {
 }
 
 /// One event's module: docs and the payload types.
-pub fn event_module(ep: &EventPlan<'_>, lang: Lang, core: &TokenStream) -> TokenStream {
+pub fn event_module(
+    ep: &EventPlan<'_>,
+    lang: Lang,
+    core: &TokenStream,
+    docs: &DocTable,
+) -> TokenStream {
     let e = ep.ir;
     let base = link_base(&e.sources, lang);
     let mut doc = vec![headline(e, lang)];
@@ -43,8 +48,8 @@ pub fn event_module(ep: &EventPlan<'_>, lang: Lang, core: &TokenStream) -> Token
     if let Some(l) = official_link(&e.sources, lang) {
         doc.push(l);
     }
-    let doc = docs::inner_doc_attrs(&doc.join("\n\n"));
-    let types = items::types(&ep.types, ItemCtx { core, base });
+    let doc = docs.inner(&doc.join("\n\n"));
+    let types = items::types(&ep.types, ItemCtx { core, base, docs });
     quote! {
         #doc
         #types
@@ -52,9 +57,14 @@ pub fn event_module(ep: &EventPlan<'_>, lang: Lang, core: &TokenStream) -> Token
 }
 
 /// The events crate root: module declarations and the `Event` enum.
-pub fn events_lib(events: &[EventPlan<'_>], lang: Lang, lints: &TokenStream) -> TokenStream {
+pub fn events_lib(
+    events: &[EventPlan<'_>],
+    lang: Lang,
+    lints: &TokenStream,
+    docs: &DocTable,
+) -> TokenStream {
     let n = events.len();
-    let crate_doc = docs::inner_doc_attrs(&format!(
+    let crate_doc = docs.inner(&format!(
         "Payloads of the {n} documented Bitrix24 events, and [`Event`], one enum of them all for \
          webhook handlers.\n\nEach event has a module with its `Payload` (what the handler \
          receives: `event`, `data`, `ts`, `auth`…). Payload structs decode leniently and ignore \
@@ -67,7 +77,7 @@ pub fn events_lib(events: &[EventPlan<'_>], lang: Lang, lints: &TokenStream) -> 
     let variants = events.iter().map(|e| {
         let v = ident(&e.variant);
         let m = ident(&e.module);
-        let d = docs::doc_attrs(&headline(e.ir, lang));
+        let d = docs.outer(&headline(e.ir, lang));
         quote!(#d #v(#m::Payload),)
     });
     let arms = events.iter().filter_map(|e| {

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs::{self, LinkBase};
+use super::docs::{self, DocTable, LinkBase};
 use crate::ir::Field;
 use crate::rust::plan::{EnumPlan, FieldPlan, StructPlan, TypesPlan};
 use crate::rust::{Dir, Ty};
@@ -22,6 +22,8 @@ pub struct ItemCtx<'a> {
     /// The runtime's support module as a path root (`::b24_runtime::support`).
     pub core: &'a TokenStream,
     pub base: LinkBase<'a>,
+    /// The file's doc texts.
+    pub docs: &'a DocTable,
 }
 
 /// The Rust type as written in a field.
@@ -118,7 +120,7 @@ pub fn types(t: &TypesPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
 
 fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     let name = ident(&s.name);
-    let doc = docs::doc_attrs(&struct_doc(s));
+    let doc = cx.docs.outer(&struct_doc(s));
     let fields = s.fields.iter().map(|f| field(f, s.dir, cx));
     match s.dir {
         Dir::Result => {
@@ -135,7 +137,7 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
             let extra = s.has_extra().then(|| {
                 let keys: Vec<String> =
                     s.placeholders.iter().map(|p| docs::code(&p.name)).collect();
-                let d = docs::doc_attrs(&format!(
+                let d = cx.docs.outer(&format!(
                     "Keys the docs give only as a pattern ({}), set with `extra`.",
                     keys.join(", ")
                 ));
@@ -145,7 +147,7 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
                 }
             });
             let default = (!s.has_required()).then(|| quote!(Default,));
-            let builder = builder(s, &name, cx.core);
+            let builder = builder(s, &name, cx);
             let ser = serialize_impl(s, &name, cx.core);
             let conformance = super::conformance::params_deserialize(s);
             quote! {
@@ -186,7 +188,7 @@ fn serialize_impl(s: &StructPlan<'_>, name: &Ident, core: &TokenStream) -> Token
 }
 
 fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
-    let doc = docs::doc_attrs(&field_doc(f.ir, dir, cx.base));
+    let doc = cx.docs.outer(&field_doc(f.ir, dir, cx.base));
     let id = ident(&f.ident);
     let ty = ty_tokens(&f.ty);
     let deprecated = f.ir.deprecated.then(|| quote!(#[deprecated]));
@@ -203,7 +205,8 @@ fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
 }
 
 /// `new(required…)` and, through the runtime's `setters!`, one setter per optional field.
-fn builder(s: &StructPlan<'_>, name: &Ident, core: &TokenStream) -> TokenStream {
+fn builder(s: &StructPlan<'_>, name: &Ident, cx: ItemCtx<'_>) -> TokenStream {
+    let core = cx.core;
     let required: Vec<&FieldPlan<'_>> = s.fields.iter().filter(|f| f.required).collect();
     let new = if required.is_empty() {
         quote! {
@@ -228,7 +231,7 @@ fn builder(s: &StructPlan<'_>, name: &Ident, core: &TokenStream) -> TokenStream 
         });
         let extra = s.has_extra().then(|| quote!(extra: Default::default(),));
         let names: Vec<String> = required.iter().map(|f| docs::code(&f.ir.name)).collect();
-        let doc = docs::doc_attrs(&format!(
+        let doc = cx.docs.outer(&format!(
             "Creates the parameters from the required ones ({}).",
             names.join(", ")
         ));
@@ -272,7 +275,7 @@ fn enumeration(e: &EnumPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
         doc.push_str("\n\n");
         doc.push_str(&docs::first_paragraph(&t));
     }
-    let doc = docs::doc_attrs(&doc);
+    let doc = cx.docs.outer(&doc);
     let core = cx.core;
     let variants = e.variants.iter().map(|(v, value)| {
         let vid = ident(v);
@@ -281,7 +284,7 @@ fn enumeration(e: &EnumPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
             d.push_str(": ");
             d.push_str(&t);
         }
-        let d = docs::doc_attrs(&d);
+        let d = cx.docs.outer(&d);
         quote!(#d #vid,)
     });
     let entries = e.variants.iter().map(|(v, value)| {

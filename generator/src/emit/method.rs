@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{self, LinkBase};
+use super::docs::{self, DocTable, LinkBase};
 use super::items::{self, ident, ItemCtx};
 use crate::ir::{Lang, Method};
 use crate::rust::lists::list_plan;
@@ -42,12 +42,17 @@ pub fn child_mods(children: &[ModPlan<'_>]) -> TokenStream {
 }
 
 /// The items of a method module (without the module's own docs and children).
-pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &TokenStream) -> TokenStream {
+pub fn method_items(
+    mp: &MethodPlan<'_>,
+    lang: Lang,
+    core: &TokenStream,
+    docs: &DocTable,
+) -> TokenStream {
     let m = mp.ir;
     let base = link_base(&m.sources, lang);
-    let cx = ItemCtx { core, base };
+    let cx = ItemCtx { core, base, docs };
     let ty = ident(&mp.type_name);
-    let doc = docs::doc_attrs(&method_doc(mp, lang, base));
+    let doc = docs.outer(&method_doc(mp, lang, base));
     let deprecated = m.deprecated.then(|| {
         let note = deprecation_note(m);
         quote!(#[deprecated(note = #note)])
@@ -74,7 +79,7 @@ pub fn method_items(mp: &MethodPlan<'_>, lang: Lang, core: &TokenStream) -> Toke
         }
     };
     let types = items::types(&mp.types, cx);
-    let error = error_enum(&mp.errors, name, base, core);
+    let error = error_enum(&mp.errors, name, base, core, docs);
     quote! {
         #doc
         #deprecated
@@ -217,14 +222,15 @@ fn error_enum(
     method: &str,
     base: LinkBase<'_>,
     core: &TokenStream,
+    docs: &DocTable,
 ) -> TokenStream {
-    let doc = docs::doc_attrs(&format!(
+    let doc = docs.outer(&format!(
         "Errors of `{method}`: the codes its page documents, the system-wide ones, and any other."
     ));
     let ids: Vec<proc_macro2::Ident> = errors.iter().map(|v| ident(&v.ident)).collect();
     let codes: Vec<&str> = errors.iter().map(|v| v.code).collect();
     let variants = errors.iter().zip(&ids).map(|(v, id)| {
-        let d = docs::doc_attrs(&variant_doc(v, base));
+        let d = docs.outer(&variant_doc(v, base));
         quote!(#d #id(::std::boxed::Box<::b24_runtime::ApiError>),)
     });
     quote! {

@@ -147,8 +147,8 @@ pub fn emit_profiled(
                 source,
             };
             let start = Instant::now();
-            docs::begin_file();
-            let tokens = render(plan, &job).map_err(err)?;
+            let docs = docs::DocTable::default();
+            let tokens = render(plan, &job, &docs).map_err(err)?;
             // The workspace's `cargo fmt` must leave generated files as prettyplease wrote them.
             let tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)] #tokens);
             add(&t_tokens, start);
@@ -158,7 +158,7 @@ pub fn emit_profiled(
             let start = Instant::now();
             let text = format!(
                 "{rs_header}\n{}",
-                docs::expand_docs(&prettyplease::unparse(&file))
+                docs.expand(&prettyplease::unparse(&file))
             );
             add(&t_print, start);
             Ok((path, text))
@@ -202,14 +202,18 @@ pub fn support_path() -> TokenStream {
     quote::quote!(::b24_runtime::support)
 }
 
-fn render(plan: &Plan<'_>, job: &Job<'_, '_>) -> Result<TokenStream, syn::Error> {
+fn render(
+    plan: &Plan<'_>,
+    job: &Job<'_, '_>,
+    docs: &docs::DocTable,
+) -> Result<TokenStream, syn::Error> {
     let lang = plan.options.lang;
     let core = support_path();
     Ok(match job {
-        Job::FacadeLib => crates::facade_lib(plan),
-        Job::EventsLib => events::events_lib(&plan.events, lang, &crates::lints()),
-        Job::Event(e) => events::event_module(e, lang, &core),
-        Job::Module { scope, node, root } => crates::module_file(plan, scope, node, *root),
+        Job::FacadeLib => crates::facade_lib(plan, docs),
+        Job::EventsLib => events::events_lib(&plan.events, lang, &crates::lints(), docs),
+        Job::Event(e) => events::event_module(e, lang, &core, docs),
+        Job::Module { scope, node, root } => crates::module_file(plan, scope, node, *root, docs),
     })
 }
 

@@ -1,61 +1,10 @@
-//! Error tables → [`ErrorCode`]s, plus the system-wide codes.
+//! Error tables → [`ErrorCode`]s, plus the system-wide codes (`b24_spec::system`).
 
 use super::fields;
 use crate::ir::{Diagnostic, ErrorCode, Lang, Text};
 use crate::page::Page;
 use crate::yfm::{Block, Table};
-
-/// The 15 system-wide errors of `_includes/system-errors.md` (code, HTTP
-/// status, message), used when a page does not include that fragment.
-pub const SYSTEM_ERRORS: &[(&str, u16, &str)] = &[
-    ("INTERNAL_SERVER_ERROR", 500, "Internal server error"),
-    (
-        "ERROR_UNEXPECTED_ANSWER",
-        500,
-        "Server returned an unexpected response",
-    ),
-    ("QUERY_LIMIT_EXCEEDED", 503, "Too many requests"),
-    (
-        "ERROR_BATCH_METHOD_NOT_ALLOWED",
-        405,
-        "Method is not allowed for batch usage",
-    ),
-    (
-        "ERROR_BATCH_LENGTH_EXCEEDED",
-        400,
-        "Max batch length exceeded",
-    ),
-    ("NO_AUTH_FOUND", 401, "Wrong authorization data"),
-    ("INVALID_REQUEST", 400, "Https required"),
-    ("OVERLOAD_LIMIT", 503, "REST API is blocked due to overload"),
-    (
-        "ACCESS_DENIED",
-        403,
-        "REST API is available only on commercial plans",
-    ),
-    ("INVALID_CREDENTIALS", 403, "Invalid request credentials"),
-    (
-        "ERROR_MANIFEST_IS_NOT_AVAILABLE",
-        404,
-        "Manifest is not available",
-    ),
-    (
-        "insufficient_scope",
-        403,
-        "The request requires higher privileges than provided by the webhook token",
-    ),
-    (
-        "expired_token",
-        401,
-        "The access token provided has expired",
-    ),
-    (
-        "user_access_error",
-        403,
-        "The user does not have access to the application",
-    ),
-    ("PORTAL_DELETED", 500, "Portal was deleted"),
-];
+use b24_spec::system::SYSTEM_CODES;
 
 struct Cols {
     code: usize,
@@ -152,14 +101,15 @@ pub fn read(page: &Page, ranges: &[(usize, usize)], _diags: &mut [Diagnostic]) -
     // gives their descriptions, the built-in list makes the set complete.
     {
         let _ = saw_system;
-        for (code, status, message) in SYSTEM_ERRORS {
-            if out.iter().any(|o| o.code == *code) {
+        let listed = SYSTEM_CODES.iter().filter(|c| c.in_system_errors_page);
+        for c in listed {
+            if out.iter().any(|o| o.code == c.code) {
                 continue;
             }
             out.push(ErrorCode {
-                code: code.to_string(),
-                http_status: Some(*status),
-                message: Some(message.to_string()),
+                code: c.code.to_owned(),
+                http_status: Some(c.status),
+                message: Some(c.message.to_owned()),
                 doc: Text::default(),
                 system: true,
             });

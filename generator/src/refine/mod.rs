@@ -53,9 +53,9 @@ use crate::ir::{Diagnostic, Event, Field, Kind, Method, Type};
 
 pub mod requests;
 
-/// The placeholder row of a filter's operator keys; `b24_runtime::conformance::de` knows it by
-/// the same name.
-pub const FILTER_OPERATOR_KEYS: &str = "<operator><field>";
+/// The placeholder row of a filter's operator keys (the runtime's conformance checker knows it
+/// from the same place).
+pub use b24_spec::placeholder::FILTER_OPERATOR_KEYS;
 
 /// Applies every rule to one method, then the request examples' own (see [`requests`]);
 /// returns what those changed.

@@ -266,81 +266,12 @@ impl Namespace {
     }
 }
 
-/// True when `name` is a placeholder or prose rather than a literal wire key: `UF_CRM_...`,
-/// `DYNAMIC_*`, `<field_code>`, `{COMMAND_ID}`, `UF_CRM_xxx`, names with spaces or non-ASCII
-/// letters. Such rows document a family of keys; they never become struct fields.
-pub fn is_placeholder(name: &str) -> bool {
-    let n = name.trim();
-    if n.is_empty() {
-        return true;
-    }
-    if n.contains("...")
-        || n.contains(['*', '…', '{', '}', '[', ']', '<', '>', '.', '/', '\\', '|'])
-        || n.chars().any(|c| c.is_whitespace() || !c.is_ascii())
-    {
-        // `<`/`>` are real filter prefixes only at the start followed by a letter (`>ID`,
-        // `<=DATE`); `<field_code>` closes with `>`.
-        let filter_prefixed = {
-            let body = n.trim_start_matches(['<', '>', '=', '!', '%', '@', '~']);
-            !body.is_empty()
-                && body.len() < n.len()
-                && body
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        };
-        if !filter_prefixed {
-            return true;
-        }
-    }
-    x_run(n).is_some() || numbered_placeholder(n).is_some()
-}
-
-/// `UF_CRM_xxx`, `PROPERTY_XXX`, `xxx`: the closing run of `x` that stands for a code.
-fn x_run(name: &str) -> Option<&str> {
-    let last = name.rsplit('_').next().unwrap_or(name);
-    (last.len() >= 3 && last.chars().all(|c| c == 'x' || c == 'X')).then_some(last)
-}
-
-/// The literal text the keys of a placeholder row begin with: `UF_CRM_` for `UF_CRM_...` or
-/// `UF_CRM_xxx`, `property` for `propertyN`, `` for `<field_code>`; `None` when the name has no
-/// wildcard to cut at (prose).
-pub fn placeholder_prefix(name: &str) -> Option<&str> {
-    if let Some(p) = numbered_placeholder(name) {
-        return Some(p);
-    }
-    let cut = ["...", "…", "<", "*", "{", "["]
-        .iter()
-        .filter_map(|w| name.find(w))
-        .min();
-    match cut {
-        Some(i) => Some(&name[..i]),
-        None => x_run(name).map(|last| &name[..name.len() - last.len()]),
-    }
-}
+pub use b24_spec::placeholder::{is_placeholder, numbered_placeholder, placeholder_prefix};
 
 /// A row documenting a family of keys ([`is_placeholder`]); a key a request example sends
 /// (`gpsN`) is a literal key whatever it looks like.
 pub fn is_placeholder_field(f: &crate::ir::Field) -> bool {
     !f.from_example && !f.literal && is_placeholder(&f.name)
-}
-
-/// `propertyN`, `fieldN`, `PROPERTY_N`, `PROPERTY_PropertyId`: a name whose end stands for a
-/// number; the prefix before it.
-pub fn numbered_placeholder(name: &str) -> Option<&str> {
-    if let Some(p) = name.strip_suffix('N') {
-        // `fieldN` (after a lower-case letter), `PROPERTY_N` (after `_`).
-        if p.ends_with(|c: char| c.is_ascii_lowercase() || c == '_') {
-            return Some(p);
-        }
-    }
-    // `PROPERTY_PropertyId`: a camel-case `…Id` segment after an upper-case prefix.
-    let (prefix, last) = name.rsplit_once('_')?;
-    let camel = last.len() > 2
-        && last.ends_with("Id")
-        && last.starts_with(|c: char| c.is_ascii_uppercase())
-        && last.chars().any(|c| c.is_ascii_lowercase());
-    (camel && !prefix.is_empty() && !prefix.chars().any(|c| c.is_ascii_lowercase()))
-        .then(|| &name[..prefix.len() + 1])
 }
 
 /// Wire segments of a method name → module idents (`im.dialog.read` → `im`, `dialog`, `read`).

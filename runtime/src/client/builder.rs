@@ -124,9 +124,8 @@ impl ClientBuilder {
         let http = match self.http {
             Some(h) => h,
             None => {
-                // reqwest is built without a bundled crypto provider: use ring unless the
-                // application installed one already (Err = one is installed, which is fine).
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                // reqwest's `rustls` feature brings its provider (aws-lc-rs); a process default
+                // the application installed wins. Nothing process-wide is installed here.
                 let mut b = reqwest::Client::builder();
                 if let Some(ua) = self.user_agent {
                     b = b.user_agent(ua);

@@ -124,9 +124,7 @@ pub mod seed {
     }
 }
 
-/// The placeholder row of a filter: any documented key behind an operator prefix (`>=DATE_CREATE`,
-/// `!ID`, `%TITLE`, `@ENTITY_TYPE_ID`), Bitrix24's filter syntax.
-pub const FILTER_OPERATOR_KEYS: &str = "<operator><field>";
+pub use b24_spec::placeholder::{matches_pattern, FILTER_OPERATOR_KEYS};
 
 /// Whether `key` goes to the `extra` map of a params struct whose documented keys are `fields` and
 /// whose placeholder rows are `patterns` (see [`matches_pattern`] and [`FILTER_OPERATOR_KEYS`]).
@@ -144,56 +142,6 @@ pub fn matches_key(patterns: &[&str], fields: &[&str], key: &str) -> bool {
             matches_pattern(p, key)
         }
     })
-}
-
-/// Whether `key` is one the placeholder row `pattern` stands for: the pattern's text before its
-/// first wildcard (`...`, `…`, `<…>`, `*`, `{`, `[`, a closing run of `x`) must begin the key
-/// (ASCII case-insensitively); an empty prefix matches any key; a pattern without a wildcard
-/// matches only itself. `propertyN`, `PROPERTY_N`, `PROPERTY_PropertyId`: the prefix, then digits.
-pub fn matches_pattern(pattern: &str, key: &str) -> bool {
-    let p = pattern.trim();
-    if let Some(prefix) = numbered(p) {
-        return key.len() > prefix.len()
-            && key.is_char_boundary(prefix.len())
-            && key[..prefix.len()].eq_ignore_ascii_case(prefix)
-            && key[prefix.len()..].bytes().all(|b| b.is_ascii_digit());
-    }
-    let cut = ["...", "…", "<", "*", "{", "["]
-        .iter()
-        .filter_map(|w| p.find(w))
-        .min();
-    let prefix = match cut {
-        Some(i) => &p[..i],
-        None => {
-            // `UF_CRM_xxx`, `PROPERTY_XXX`: the x-run stands for a code.
-            let last = p.rsplit('_').next().unwrap_or(p);
-            if last.len() >= 3 && last.chars().all(|c| c == 'x' || c == 'X') {
-                &p[..p.len() - last.len()]
-            } else {
-                return p == key;
-            }
-        }
-    };
-    key.len() >= prefix.len()
-        && key.is_char_boundary(prefix.len())
-        && key[..prefix.len()].eq_ignore_ascii_case(prefix)
-}
-
-/// The prefix of a numbered placeholder (`propertyN` → `property`), as b24gen's naming rules
-/// define it.
-fn numbered(name: &str) -> Option<&str> {
-    if let Some(p) = name.strip_suffix('N') {
-        if p.ends_with(|c: char| c.is_ascii_lowercase() || c == '_') {
-            return Some(p);
-        }
-    }
-    let (prefix, last) = name.rsplit_once('_')?;
-    let camel = last.len() > 2
-        && last.ends_with("Id")
-        && last.starts_with(|c: char| c.is_ascii_uppercase())
-        && last.chars().any(|c| c.is_ascii_lowercase());
-    (camel && !prefix.is_empty() && !prefix.chars().any(|c| c.is_ascii_lowercase()))
-        .then(|| &name[..prefix.len() + 1])
 }
 
 /// The flattened `extra` map of a params struct with placeholder rows: every key must match one
