@@ -7,10 +7,9 @@ pub use builder::{BuildError, ClientBuilder};
 
 use crate::auth::AuthState;
 use crate::error::Error;
-use crate::limits::{OperatingStats, OperatingTracker, RetryPolicy};
+use crate::limits::{LimiterBackend, OperatingStats, OperatingTracker, RetryPolicy};
 use crate::method::{Method, RestVersion};
 use crate::response::{self, Response};
-use governor::DefaultDirectRateLimiter;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -27,7 +26,7 @@ pub struct Client {
 pub(crate) struct Inner {
     pub http: reqwest::Client,
     pub auth: AuthState,
-    pub limiter: Option<DefaultDirectRateLimiter>,
+    pub limiter: Option<Arc<dyn LimiterBackend>>,
     pub operating: OperatingTracker,
     pub retry: RetryPolicy,
     pub timeout: Duration,
