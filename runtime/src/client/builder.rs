@@ -170,8 +170,8 @@ impl ClientBuilder {
 
     pub fn build(self) -> Result<Client, BuildError> {
         #[cfg(feature = "redis")]
-        let limit_key = match &self.auth {
-            Some(Ok(a)) => Some(a.limit_key()),
+        let limit_key = match (&self.shared, &self.auth) {
+            (Some(_), Some(Ok(a))) => Some(a.limit_key()),
             _ => None,
         };
         let auth = match self.auth {

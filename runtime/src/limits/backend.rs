@@ -11,6 +11,7 @@ use std::time::SystemTime;
 
 /// What [`LimiterBackend::acquire`] decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Acquired {
     /// One request may be sent now.
     Go,

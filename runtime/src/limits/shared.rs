@@ -246,12 +246,12 @@ impl RedisLimiter {
             match &*slot {
                 Some(l) => l.clone(),
                 None => {
-                    // Only before the first fallback (a probe that failed while sharing was
-                    // still believed): an empty bucket as well.
-                    let l = Arc::new(
-                        LocalLimiter::drained(self.fallback_limit)
-                            .expect("validated in RedisLimiter::new"),
-                    );
+                    // `mark_down` makes it; the limit was validated in `new`, so this is only
+                    // a guard.
+                    let Ok(l) = LocalLimiter::drained(self.fallback_limit) else {
+                        return;
+                    };
+                    let l = Arc::new(l);
                     *slot = Some(l.clone());
                     l
                 }
