@@ -1,5 +1,18 @@
 //! Bitrix24's limits: the request-intensity leaky bucket (client side) and the per-method
 //! operating-time budget (tracked from each answer's `time` block).
+//!
+//! The bucket sits behind [`LimiterBackend`]: [`LocalLimiter`] per client by default, or
+//! `RedisLimiter` (feature `redis`) shared by every process calling one portal.
+
+mod backend;
+#[cfg(feature = "redis")]
+mod shared;
+
+pub use backend::{Acquired, LimiterBackend, LocalLimiter};
+#[cfg(feature = "redis")]
+pub(crate) use shared::portal_host;
+#[cfg(feature = "redis")]
+pub use shared::{RedisLimiter, SharedLimit};
 
 use crate::response::Time;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};

@@ -1,12 +1,15 @@
 //! A small in-memory Bitrix24 portal on 127.0.0.1 (wiremock), shared by the example and the
 //! integration tests. It speaks the webhook URL form, answers `crm.deal.*`, `crm.company.get`
 //! and `batch` (with `$result[…]` references and `halt`) the way the portal does, including its
-//! quirks: numbers as strings, `[]` for empty objects, a `time` block on every answer.
+//! quirks: numbers as strings, `[]` for empty objects, a `time` block on every answer. Started
+//! with [`Portal::start_limited`] it enforces the request-intensity limit as the portal does: a
+//! leaky bucket that answers `503 QUERY_LIMIT_EXCEEDED` (and does not count the refused call).
 #![allow(dead_code)]
 
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -28,6 +31,32 @@ pub struct State {
     pub companies: BTreeMap<i64, Value>,
     next_id: i64,
     pub calls: Vec<HttpCall>,
+    bucket: Option<Bucket>,
+    /// Calls refused with `503 QUERY_LIMIT_EXCEEDED`.
+    pub refused: usize,
+}
+
+/// The portal's leaky bucket: every call adds one, `per_second` leak out, a call that would
+/// overflow `burst` is refused.
+struct Bucket {
+    burst: f64,
+    per_second: f64,
+    level: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn admit(&mut self) -> bool {
+        let now = Instant::now();
+        let leaked = now.duration_since(self.at).as_secs_f64() * self.per_second;
+        self.level = (self.level - leaked).max(0.0);
+        self.at = now;
+        if self.level + 1.0 > self.burst {
+            return false;
+        }
+        self.level += 1.0;
+        true
+    }
 }
 
 pub struct Portal {
@@ -44,8 +73,27 @@ struct Answer {
 
 impl Portal {
     pub async fn start() -> Portal {
+        Portal::start_with(State::default()).await
+    }
+
+    /// A portal enforcing a leaky bucket of `burst` calls at `per_second` (Bitrix24's standard
+    /// plan: 50 at 2/s).
+    pub async fn start_limited(burst: u32, per_second: f64) -> Portal {
+        Portal::start_with(State {
+            bucket: Some(Bucket {
+                burst: f64::from(burst),
+                per_second,
+                level: 0.0,
+                at: Instant::now(),
+            }),
+            ..State::default()
+        })
+        .await
+    }
+
+    async fn start_with(state: State) -> Portal {
         let server = MockServer::start().await;
-        let state = Arc::new(Mutex::new(State::default()));
+        let state = Arc::new(Mutex::new(state));
         Mock::given(method("POST"))
             .and(path_regex(format!("^/rest/{USER}/{CODE}/[a-z0-9._]+$")))
             .respond_with(Handler(state.clone()))
@@ -76,6 +124,12 @@ impl Portal {
 
     pub fn calls(&self) -> Vec<HttpCall> {
         self.state.lock().unwrap().calls.clone()
+    }
+
+    /// Calls answered so far, and how many of them were refused for the rate limit.
+    pub fn answered(&self) -> (usize, usize) {
+        let st = self.state.lock().unwrap();
+        (st.calls.len(), st.refused)
     }
 }
 
@@ -118,6 +172,19 @@ impl Respond for Handler {
             ),
         };
         let mut st = self.0.lock().unwrap();
+        if let Some(bucket) = &mut st.bucket {
+            if !bucket.admit() {
+                st.refused += 1;
+                st.calls.push(HttpCall {
+                    method,
+                    commands: 0,
+                });
+                return ResponseTemplate::new(503).set_body_json(json!({
+                    "error": "QUERY_LIMIT_EXCEEDED",
+                    "error_description": "Too many requests"
+                }));
+            }
+        }
         let commands = if method == "batch" {
             params["cmd"].as_object().map_or(0, Map::len)
         } else {

@@ -2,7 +2,9 @@
 
 use super::{Client, Inner};
 use crate::auth::{AuthState, OAuth, Webhook};
-use crate::limits::{OperatingTracker, RateLimit, RetryPolicy};
+#[cfg(feature = "redis")]
+use crate::limits::{portal_host, RedisLimiter, SharedLimit};
+use crate::limits::{LimiterBackend, LocalLimiter, OperatingTracker, RateLimit, RetryPolicy};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +29,31 @@ pub struct ClientBuilder {
     auto_idempotency: bool,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    limiter: Option<Arc<dyn LimiterBackend>>,
+    #[cfg(feature = "redis")]
+    shared: Option<SharedLimit>,
+}
+
+impl AuthConfig {
+    /// The portal host and the auth identity a shared bucket is keyed by.
+    #[cfg(feature = "redis")]
+    fn limit_key(&self) -> (String, String) {
+        match self {
+            AuthConfig::Webhook(w) => (
+                portal_host(&w.portal),
+                format!("webhook:{}:{}", w.user_id, w.code.expose()),
+            ),
+            AuthConfig::OAuth(o) => {
+                let endpoint = o
+                    .tokens
+                    .client_endpoint
+                    .as_deref()
+                    .filter(|e| !e.is_empty());
+                let portal = endpoint.or(o.portal.as_deref()).unwrap_or_default();
+                (portal_host(portal), format!("oauth:{}", o.client_id))
+            }
+        }
+    }
 }
 
 impl Default for ClientBuilder {
@@ -40,6 +67,9 @@ impl Default for ClientBuilder {
             auto_idempotency: false,
             user_agent: None,
             http: None,
+            limiter: None,
+            #[cfg(feature = "redis")]
+            shared: None,
         }
     }
 }
@@ -66,6 +96,39 @@ impl ClientBuilder {
     /// No client-side rate limit (the portal's limit still applies).
     pub fn no_rate_limit(mut self) -> Self {
         self.rate_limit = None;
+        self
+    }
+
+    /// Share the rate limit ([`rate_limit`](Self::rate_limit), the portal's plan) through Redis
+    /// with every process that calls the same portal with the same credentials: queue workers,
+    /// several pods. Without it each client has its own bucket, and N processes send N times
+    /// the portal's rate. `OPERATION_TIME_LIMIT` pauses are shared too. When Redis is away,
+    /// each client falls back to a local bucket at [`SharedLimit::workers`]' share of the rate.
+    ///
+    /// ```no_run
+    /// use b24_runtime::limits::SharedLimit;
+    /// use b24_runtime::{Client, RateLimit};
+    ///
+    /// # fn main() -> Result<(), b24_runtime::client::BuildError> {
+    /// let client = Client::builder()
+    ///     .webhook("https://example.bitrix24.com/rest/1/abc123/")
+    ///     .rate_limit(RateLimit::STANDARD)
+    ///     .shared_limit(SharedLimit::redis("redis://127.0.0.1:6379/").workers(8))
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "redis")]
+    pub fn shared_limit(mut self, shared: SharedLimit) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// A limiter of your own instead of the client-side bucket (it replaces
+    /// [`rate_limit`](Self::rate_limit) and `shared_limit`).
+    pub fn limiter(mut self, limiter: Arc<dyn LimiterBackend>) -> Self {
+        self.limiter = Some(limiter);
         self
     }
 
@@ -106,6 +169,11 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, BuildError> {
+        #[cfg(feature = "redis")]
+        let limit_key = match (&self.shared, &self.auth) {
+            (Some(_), Some(Ok(a))) => Some(a.limit_key()),
+            _ => None,
+        };
         let auth = match self.auth {
             None => {
                 return Err(BuildError(
@@ -116,11 +184,21 @@ impl ClientBuilder {
             Some(Ok(AuthConfig::Webhook(w))) => AuthState::webhook(&w),
             Some(Ok(AuthConfig::OAuth(o))) => AuthState::oauth(*o).map_err(BuildError)?,
         };
-        let limiter = self
-            .rate_limit
-            .map(|l| l.limiter())
-            .transpose()
-            .map_err(BuildError)?;
+        let mut limiter: Option<Arc<dyn LimiterBackend>> = match self.rate_limit {
+            Some(l) => Some(Arc::new(LocalLimiter::new(l).map_err(BuildError)?)),
+            None => None,
+        };
+        #[cfg(feature = "redis")]
+        if let (Some(shared), Some((host, identity))) = (&self.shared, &limit_key) {
+            let limit = self.rate_limit.ok_or_else(|| {
+                BuildError("shared_limit needs a rate limit (not no_rate_limit)".into())
+            })?;
+            let redis = RedisLimiter::new(shared, limit, host, identity).map_err(BuildError)?;
+            limiter = Some(Arc::new(redis));
+        }
+        if let Some(custom) = self.limiter {
+            limiter = Some(custom);
+        }
         let http = match self.http {
             Some(h) => h,
             None => {

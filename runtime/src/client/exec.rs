@@ -3,7 +3,7 @@
 use super::{Client, Spec};
 use crate::auth::Snapshot;
 use crate::error::{ApiError, Error, SystemError};
-use crate::limits::unix_to_system;
+use crate::limits::{unix_to_system, Acquired};
 use crate::method::RestVersion;
 use crate::response::{read_answer, Envelope, Unreadable};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
@@ -105,7 +105,11 @@ impl Client {
                 tokio::time::sleep(wait).await;
             }
             if let Some(limiter) = &inner.limiter {
-                limiter.until_ready().await;
+                if let Acquired::PausedUntil(until) = limiter.acquire(call.method).await {
+                    // Another worker was told OPERATION_TIME_LIMIT: wait (or fail) above.
+                    inner.operating.block(call.method, until);
+                    continue;
+                }
             }
             let mut cred = inner.auth.snapshot();
             if !refreshed_ahead && cred.expires_soon() {
@@ -210,6 +214,9 @@ impl Client {
                         .filter(|t| *t > now)
                         .unwrap_or(now + policy.max_delay);
                     inner.operating.block(call.method, until);
+                    if let Some(limiter) = &inner.limiter {
+                        limiter.publish_pause(call.method, until).await;
+                    }
                     let wait = until.duration_since(now).unwrap_or(Duration::ZERO);
                     if operating_waits < MAX_OPERATING_WAITS && wait <= policy.max_operating_wait {
                         operating_waits += 1;

@@ -9,10 +9,9 @@ pub use call::Call;
 
 use crate::auth::AuthState;
 use crate::error::Error;
-use crate::limits::{OperatingStats, OperatingTracker, RetryPolicy};
+use crate::limits::{LimiterBackend, OperatingStats, OperatingTracker, RetryPolicy};
 use crate::method::{Method, Request, RestVersion};
 use crate::response::{self, Response};
-use governor::DefaultDirectRateLimiter;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -29,7 +28,7 @@ pub struct Client {
 pub(crate) struct Inner {
     pub http: reqwest::Client,
     pub auth: AuthState,
-    pub limiter: Option<DefaultDirectRateLimiter>,
+    pub limiter: Option<Arc<dyn LimiterBackend>>,
     pub operating: OperatingTracker,
     pub retry: RetryPolicy,
     pub timeout: Duration,

@@ -10,3 +10,4 @@ mod oauth;
 mod oauth_portal;
 #[path = "../../examples/support/portal.rs"]
 mod portal;
+mod readme;
