@@ -23,7 +23,7 @@ use crate::response::{self, Response, Time};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -194,6 +194,26 @@ impl Batch {
         self.push(key.into(), method, read_only, params)
     }
 
+    /// Adds method `M` with params already made into an object (list paging sets `start`).
+    pub(crate) fn add_object<M: Method>(
+        &mut self,
+        key: impl Into<String>,
+        params: Map<String, Value>,
+    ) -> Result<Handle<M>, Error> {
+        self.push(key.into(), M::NAME, M::READ_ONLY, Value::Object(params))
+    }
+
+    /// Adds a command by method name with params already made into an object.
+    pub(crate) fn add_object_raw(
+        &mut self,
+        key: impl Into<String>,
+        method: &str,
+        params: Map<String, Value>,
+        read_only: bool,
+    ) -> Result<Handle<RawCommand>, Error> {
+        self.push(key.into(), method, read_only, Value::Object(params))
+    }
+
     /// Sets one param of a command (e.g. to a [`Ref`]), creating objects along `path`.
     pub fn set_param<M>(
         &mut self,
@@ -282,7 +302,8 @@ impl Batch {
 enum Outcome {
     Done {
         method: String,
-        raw: Box<RawValue>,
+        /// The command's `result`: a slice of the batch answer (shared, not copied).
+        raw: bytes::Bytes,
         total: Option<u64>,
         next: Option<u64>,
         time: Option<Time>,
@@ -354,7 +375,23 @@ impl BatchResults {
         &self.times
     }
 
-    fn decode<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<Response<T>, Error> {
+    /// A command's result, decoded as `T` straight from the answer's bytes.
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Response<T>, Error> {
+        let done = self.done(key)?;
+        Ok(Response::from_slice(
+            done.decode(key)?,
+            done.time.clone(),
+            done.total,
+            done.next,
+            done.raw.clone(),
+        ))
+    }
+
+    /// A command that ran, or its error.
+    pub(crate) fn done(&self, key: &str) -> Result<Done<'_>, Error> {
         match self.outcomes.get(key) {
             None => Err(Error::invalid("batch", format!("no command `{key}`"))),
             Some(Outcome::Failed(e)) => Err(Error::Api(Box::new(e.clone()))),
@@ -370,13 +407,14 @@ impl BatchResults {
                 next,
                 time,
                 status,
-            }) => Ok(Response::from_raw(
-                response::decode(raw, &format!("result.result.{key}"), method, *status)?,
-                time.clone(),
-                *total,
-                *next,
-                raw.clone(),
-            )),
+            }) => Ok(Done {
+                method,
+                raw,
+                total: *total,
+                next: *next,
+                time,
+                status: *status,
+            }),
         }
     }
 
@@ -429,11 +467,11 @@ impl BatchResults {
                     raw, total, next, ..
                 } => match r.kind {
                     RefKind::Result => {
-                        let root: Value = serde_json::from_str(raw.get())
-                            .map_err(|e| format!("cannot read `{}`: {e}", r.key))?;
-                        walk(&root, &r.path).cloned().ok_or_else(|| {
+                        let found = walk(raw, &r.path).ok_or_else(|| {
                             format!("reference {} does not resolve", &s[r.start..r.end])
-                        })?
+                        })?;
+                        serde_json::from_str(found.get())
+                            .map_err(|e| format!("cannot read `{}`: {e}", r.key))?
                     }
                     RefKind::Total => total.map(Value::from).unwrap_or(Value::Null),
                     RefKind::Next => next.map(Value::from).unwrap_or(Value::Null),
@@ -455,13 +493,35 @@ impl BatchResults {
     }
 }
 
-fn walk<'v>(mut v: &'v Value, path: &[&str]) -> Option<&'v Value> {
+/// A command that ran: its `result` as JSON text and its cursors.
+pub(crate) struct Done<'a> {
+    pub method: &'a str,
+    pub raw: &'a bytes::Bytes,
+    pub total: Option<u64>,
+    pub next: Option<u64>,
+    pub time: &'a Option<Time>,
+    pub status: u16,
+}
+
+impl Done<'_> {
+    /// The result as `T`; a decode error names `result.result.<key>…`.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self, key: &str) -> Result<T, Error> {
+        response::decode(
+            self.raw,
+            &format!("result.result.{key}"),
+            self.method,
+            self.status,
+        )
+    }
+}
+
+/// `path` inside the JSON text `raw`, level by level through borrowed [`RawValue`]s (nothing
+/// but the value found is built).
+fn walk<'v>(raw: &'v [u8], path: &[&str]) -> Option<&'v RawValue> {
+    let mut v: &RawValue = serde_json::from_slice(raw).ok()?;
     for seg in path {
-        v = match v {
-            Value::Object(m) => m.get(*seg)?,
-            Value::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
+        let level: Keyed<'_> = serde_json::from_str(v.get()).ok()?;
+        v = level.get(seg)?;
     }
     Some(v)
 }
@@ -604,19 +664,37 @@ fn lenient_u64(raw: Option<&RawValue>) -> Option<u64> {
         .and_then(|n| response::cursor(n.0))
 }
 
-/// One HTTP call's worth of outcomes.
+/// The top level of a batch answer, its `result` read in place.
+#[derive(Deserialize)]
+struct BatchAnswer<'a> {
+    #[serde(borrow)]
+    result: BatchBody<'a>,
+}
+
+/// `raw`, a JSON value inside `body`, as a slice of it (no copy).
+fn share(body: &bytes::Bytes, raw: &RawValue) -> bytes::Bytes {
+    let text = raw.get().as_bytes();
+    let offset = (text.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
+    match offset.checked_add(text.len()) {
+        Some(end) if end <= body.len() => body.slice(offset..end),
+        _ => bytes::Bytes::copy_from_slice(text),
+    }
+}
+
+/// One HTTP call's worth of outcomes, from the whole answer `body`.
 fn parse_chunk(
     sent: &[&Command],
     status: u16,
-    body: &RawValue,
+    body: &bytes::Bytes,
     halt: bool,
 ) -> Result<Vec<(String, Outcome)>, Error> {
-    let b: BatchBody<'_> = serde_json::from_str(body.get()).map_err(|e| Error::Decode {
+    let b: BatchAnswer<'_> = serde_json::from_slice(body).map_err(|e| Error::Decode {
         method: "batch".into(),
         path: "result".into(),
         message: e.to_string(),
         status,
     })?;
+    let b = b.result;
     let mut out = Vec::with_capacity(sent.len());
     for cmd in sent {
         let time = b
@@ -653,7 +731,7 @@ fn parse_chunk(
         } else if let Some(raw) = b.result.get(&cmd.key) {
             Outcome::Done {
                 method: cmd.method.clone(),
-                raw: raw.to_owned(),
+                raw: share(body, raw),
                 total: lenient_u64(b.result_total.get(&cmd.key)),
                 next: lenient_u64(b.result_next.get(&cmd.key)),
                 time,
@@ -718,10 +796,12 @@ impl Client {
                 body,
                 &CallOptions::default(),
             );
-            let answer = match self.execute::<Box<RawValue>>(call).await {
+            // The envelope is checked without building anything; the commands' results are
+            // then read in place from the answer's bytes.
+            let answer = match self.execute::<de::IgnoredAny>(call).await {
                 Ok(a) => match a.env.result {
-                    Some(raw) => {
-                        parse_chunk(&sent, a.status, &raw, batch.halt).map(|o| (o, a.env.time))
+                    Some(_) => {
+                        parse_chunk(&sent, a.status, &a.body, batch.halt).map(|o| (o, a.env.time))
                     }
                     None => Err(Error::Decode {
                         method: "batch".into(),
@@ -803,8 +883,7 @@ mod tests {
             "deal",
             Outcome::Done {
                 method: "crm.deal.get".into(),
-                raw: RawValue::from_string(r#"{"COMPANY_ID":"12","ROWS":[{"ID":7}]}"#.into())
-                    .unwrap(),
+                raw: bytes::Bytes::from_static(br#"{"COMPANY_ID":"12","ROWS":[{"ID":7}]}"#),
                 total: Some(3),
                 next: None,
                 time: None,

@@ -28,6 +28,9 @@ pub struct State {
     pub companies: BTreeMap<i64, Value>,
     next_id: i64,
     pub calls: Vec<HttpCall>,
+    /// `crm.deal.list` fails with `ERROR_CORE` for a page at this `start` (tests of a failing
+    /// page in the middle of a list).
+    pub fail_start: Option<i64>,
 }
 
 pub struct Portal {
@@ -196,6 +199,9 @@ fn list(st: &State, p: &Value) -> Result<Answer, Failure> {
         .as_str()
         .is_some_and(|o| o.eq_ignore_ascii_case("desc"));
     let start = int(p.get("start")).unwrap_or(0);
+    if st.fail_start == Some(start) {
+        return Err((500, "ERROR_CORE", format!("the page at {start} failed")));
+    }
     let range = st.deals.range(gt.saturating_add(1)..).map(|(_, v)| v);
     let mut rows: Vec<&Value> = if start < 0 && !desc {
         // No counting, no cursor: the first page only (cheap for the fast traversal).
