@@ -520,7 +520,7 @@ impl Done<'_> {
 fn walk<'v>(raw: &'v [u8], path: &[&str]) -> Option<&'v RawValue> {
     let mut v: &RawValue = serde_json::from_slice(raw).ok()?;
     for seg in path {
-        let level: Keyed<'_> = serde_json::from_str(v.get()).ok()?;
+        let level: Keyed<&RawValue> = serde_json::from_str(v.get()).ok()?;
         v = level.get(seg)?;
     }
     Some(v)
@@ -580,17 +580,22 @@ fn find_refs(s: &str) -> Vec<FoundRef<'_>> {
     found
 }
 
-/// `result.result` and friends: an object by key, or (PHP's sequential keys) an array.
-#[derive(Default)]
-enum Keyed<'a> {
-    #[default]
+/// `result.result` and friends: an object by key, or (PHP's sequential keys) an array, of `V`
+/// (borrowed [`RawValue`]s, or [`Span`]s).
+enum Keyed<V> {
     Empty,
-    Map(HashMap<String, &'a RawValue>),
-    List(Vec<&'a RawValue>),
+    Map(HashMap<String, V>),
+    List(Vec<V>),
 }
 
-impl<'a> Keyed<'a> {
-    fn get(&self, key: &str) -> Option<&'a RawValue> {
+impl<V> Default for Keyed<V> {
+    fn default() -> Self {
+        Keyed::Empty
+    }
+}
+
+impl<V: Copy> Keyed<V> {
+    fn get(&self, key: &str) -> Option<V> {
         match self {
             Keyed::Empty => None,
             Keyed::Map(m) => m.get(key).copied(),
@@ -599,11 +604,11 @@ impl<'a> Keyed<'a> {
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Keyed<'a> {
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Keyed<V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Keyed<'a>;
+        struct Vis<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = Keyed<V>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object or array of command results")
             }
@@ -618,35 +623,65 @@ impl<'de: 'a, 'a> Deserialize<'de> for Keyed<'a> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut m = HashMap::new();
-                while let Some((k, v)) = map.next_entry::<String, &'de RawValue>()? {
+                while let Some((k, v)) = map.next_entry::<String, V>()? {
                     m.insert(k, v);
                 }
                 Ok(Keyed::Map(m))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut l = Vec::new();
-                while let Some(v) = seq.next_element::<&'de RawValue>()? {
+                while let Some(v) = seq.next_element::<V>()? {
                     l.push(v);
                 }
                 Ok(Keyed::List(l))
             }
         }
-        d.deserialize_any(V(PhantomData))
+        d.deserialize_any(Vis(PhantomData))
     }
 }
 
+/// Where a JSON value is in the text being read (address and length): the envelope of a batch
+/// answer is read once, its commands' values are then sliced out of the answer's bytes.
+/// Reading one needs a deserializer that lends its input (serde_json's from a slice).
+#[derive(Clone, Copy)]
+struct Span {
+    addr: usize,
+    len: usize,
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = <&'de RawValue>::deserialize(d)?;
+        Ok(Span {
+            addr: raw.get().as_ptr() as usize,
+            len: raw.get().len(),
+        })
+    }
+}
+
+impl Span {
+    /// The value, as a slice of `body` (the text it was read from; `None` otherwise).
+    fn of(self, body: &bytes::Bytes) -> Option<bytes::Bytes> {
+        let offset = self.addr.checked_sub(body.as_ptr() as usize)?;
+        let end = offset.checked_add(self.len)?;
+        (end <= body.len()).then(|| body.slice(offset..end))
+    }
+}
+
+/// `result` of a batch answer.
 #[derive(Deserialize)]
-struct BatchBody<'a> {
-    #[serde(borrow, default)]
-    result: Keyed<'a>,
-    #[serde(borrow, default)]
-    result_error: Keyed<'a>,
-    #[serde(borrow, default)]
-    result_total: Keyed<'a>,
-    #[serde(borrow, default)]
-    result_next: Keyed<'a>,
-    #[serde(borrow, default)]
-    result_time: Keyed<'a>,
+#[serde(bound(deserialize = "V: Deserialize<'de>"))]
+struct BatchBody<V> {
+    #[serde(default)]
+    result: Keyed<V>,
+    #[serde(default)]
+    result_error: Keyed<V>,
+    #[serde(default)]
+    result_total: Keyed<V>,
+    #[serde(default)]
+    result_next: Keyed<V>,
+    #[serde(default)]
+    result_time: Keyed<V>,
 }
 
 #[derive(Deserialize)]
@@ -657,52 +692,38 @@ struct CommandError {
     error_description: Option<String>,
 }
 
-fn lenient_u64(raw: Option<&RawValue>) -> Option<u64> {
+fn lenient_u64(raw: Option<bytes::Bytes>) -> Option<u64> {
     #[derive(Deserialize)]
     struct N(#[serde(deserialize_with = "crate::wire::opt_i64")] Option<i64>);
-    raw.and_then(|r| serde_json::from_str::<N>(r.get()).ok())
+    raw.and_then(|r| serde_json::from_slice::<N>(&r).ok())
         .and_then(|n| response::cursor(n.0))
 }
 
-/// The top level of a batch answer, its `result` read in place.
-#[derive(Deserialize)]
-struct BatchAnswer<'a> {
-    #[serde(borrow)]
-    result: BatchBody<'a>,
-}
-
-/// `raw`, a JSON value inside `body`, as a slice of it (no copy).
-fn share(body: &bytes::Bytes, raw: &RawValue) -> bytes::Bytes {
-    let text = raw.get().as_bytes();
-    let offset = (text.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
-    match offset.checked_add(text.len()) {
-        Some(end) if end <= body.len() => body.slice(offset..end),
-        _ => bytes::Bytes::copy_from_slice(text),
-    }
-}
-
-/// One HTTP call's worth of outcomes, from the whole answer `body`.
+/// One HTTP call's worth of outcomes: `b` was read from the whole answer `body`.
 fn parse_chunk(
     sent: &[&Command],
     status: u16,
     body: &bytes::Bytes,
+    b: &BatchBody<Span>,
     halt: bool,
 ) -> Result<Vec<(String, Outcome)>, Error> {
-    let b: BatchAnswer<'_> = serde_json::from_slice(body).map_err(|e| Error::Decode {
-        method: "batch".into(),
-        path: "result".into(),
-        message: e.to_string(),
-        status,
-    })?;
-    let b = b.result;
+    let slice = |keyed: &Keyed<Span>, key: &str| -> Result<Option<bytes::Bytes>, Error> {
+        match keyed.get(key) {
+            None => Ok(None),
+            Some(span) => span.of(body).map(Some).ok_or_else(|| Error::Decode {
+                method: "batch".into(),
+                path: format!("result.result.{key}"),
+                message: "the answer was not read in place".into(),
+                status,
+            }),
+        }
+    };
     let mut out = Vec::with_capacity(sent.len());
     for cmd in sent {
-        let time = b
-            .result_time
-            .get(&cmd.key)
-            .and_then(|r| serde_json::from_str::<Time>(r.get()).ok());
-        let outcome = if let Some(err) = b.result_error.get(&cmd.key) {
-            let e: CommandError = serde_json::from_str(err.get()).unwrap_or(CommandError {
+        let time =
+            slice(&b.result_time, &cmd.key)?.and_then(|r| serde_json::from_slice::<Time>(&r).ok());
+        let outcome = if let Some(err) = slice(&b.result_error, &cmd.key)? {
+            let e: CommandError = serde_json::from_slice(&err).unwrap_or(CommandError {
                 error: Value::Null,
                 error_description: None,
             });
@@ -728,12 +749,12 @@ fn parse_chunk(
                 validation: vec![],
                 time,
             })
-        } else if let Some(raw) = b.result.get(&cmd.key) {
+        } else if let Some(raw) = slice(&b.result, &cmd.key)? {
             Outcome::Done {
                 method: cmd.method.clone(),
-                raw: share(body, raw),
-                total: lenient_u64(b.result_total.get(&cmd.key)),
-                next: lenient_u64(b.result_next.get(&cmd.key)),
+                raw,
+                total: lenient_u64(slice(&b.result_total, &cmd.key)?),
+                next: lenient_u64(slice(&b.result_next, &cmd.key)?),
                 time,
                 status,
             }
@@ -796,13 +817,12 @@ impl Client {
                 body,
                 &CallOptions::default(),
             );
-            // The envelope is checked without building anything; the commands' results are
-            // then read in place from the answer's bytes.
-            let answer = match self.execute::<de::IgnoredAny>(call).await {
-                Ok(a) => match a.env.result {
-                    Some(_) => {
-                        parse_chunk(&sent, a.status, &a.body, batch.halt).map(|o| (o, a.env.time))
-                    }
+            // One pass over the answer: the envelope, and where each command's values are; those
+            // are then sliced out of the answer's bytes and decoded only when asked for.
+            let answer = match self.execute::<BatchBody<Span>>(call).await {
+                Ok(a) => match &a.env.result {
+                    Some(b) => parse_chunk(&sent, a.status, &a.body, b, batch.halt)
+                        .map(|o| (o, a.env.time)),
                     None => Err(Error::Decode {
                         method: "batch".into(),
                         path: "result".into(),

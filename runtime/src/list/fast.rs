@@ -23,7 +23,8 @@ impl Client {
     }
 
     /// Fast ID-ordered traversal with explicit options, taking the rows out of each page's
-    /// result with `rows`.
+    /// result with `rows`, which must return every row of the page (a page of fewer than 50
+    /// ends the traversal).
     pub fn fast_list_with<M, T, F>(
         &self,
         params: &M::Params,
@@ -221,8 +222,9 @@ impl FastState {
             }
         };
         let mut out = Vec::new();
-        for h in &handles {
-            match self.take_page::<M, T, F>(&results, h, rows) {
+        let last = handles.len() - 1;
+        for (i, h) in handles.iter().enumerate() {
+            match self.take_page::<M, T, F>(&results, h, rows, i == 0 || i == last) {
                 Ok((items, full)) => {
                     out.extend(items.into_iter().map(Ok));
                     if !full {
@@ -241,17 +243,30 @@ impl FastState {
     }
 
     /// A page's rows, and whether it was full (so the next one is meaningful).
+    ///
+    /// The first and the last page of each call are also read for their IDs (a pass that builds
+    /// nothing): they must continue after the last ID, ascending, which shows that the portal
+    /// applied the `>ID` filter and the order (a portal that did not would fail it on the first
+    /// page of every call), and the last one gives the next call's `>ID`. The pages between are
+    /// chained by the portal itself (`$result[…][49][ID]`) and only decoded; a short one (by its
+    /// typed rows) ends the traversal before the pages its reference could not feed.
     fn take_page<M, T, F>(
         &mut self,
         results: &BatchResults,
         h: &Handle<RawCommand>,
         rows: &mut F,
+        check: bool,
     ) -> Result<(Vec<T>, bool), Error>
     where
         M: Method,
         F: FnMut(M::Result) -> Vec<T>,
     {
         let page = results.done(h.key())?;
+        if !check {
+            let rows = rows(page.decode(h.key())?);
+            let full = rows.len() == PAGE_SIZE;
+            return Ok((rows, full));
+        }
         let path = format!("result.result.{}", h.key());
         let decode_error = |path: String, message: String| Error::Decode {
             method: self.method.to_owned(),
@@ -304,8 +319,18 @@ impl FastState {
         if let Some(&last) = ids.last() {
             self.last_id = last;
         }
-        let typed: M::Result = page.decode(h.key())?;
-        Ok((rows(typed), full))
+        let rows = rows(page.decode(h.key())?);
+        if rows.len() != ids.len() {
+            return Err(decode_error(
+                path,
+                format!(
+                    "{} rows on the wire, {} taken out of the result",
+                    ids.len(),
+                    rows.len()
+                ),
+            ));
+        }
+        Ok((rows, full))
     }
 }
 
