@@ -367,15 +367,19 @@ impl Page {
 }
 
 fn batch(n: i64, body: &[u8]) -> String {
-    let p: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let mut done: HashMap<String, Page> = HashMap::new();
     let mut result = String::from("{");
     let mut errors = String::from("{");
     let mut totals = String::from("{");
     let mut nexts = String::from("{");
     let mut times = String::from("{");
-    if let Some(cmd) = p["cmd"].as_object() {
-        for (key, c) in cmd {
+    // In the order sent (serde_json's own map may sort its keys).
+    #[derive(serde::Deserialize)]
+    struct Commands {
+        cmd: b24_runtime::wire::Object,
+    }
+    if let Ok(Commands { cmd }) = serde_json::from_slice::<Commands>(body) {
+        for (key, c) in &cmd {
             let c = c.as_str().unwrap_or("");
             let (method, query) = c.split_once('?').unwrap_or((c, ""));
             let mut gt = Ok(0i64);

@@ -18,12 +18,13 @@
 use crate::client::{params_object, CallOptions, Client};
 use crate::error::{ApiError, Error};
 use crate::method::{Method, Request, RestVersion};
+use crate::params::RawObject;
 use crate::query::build_query;
 use crate::response::{self, Response, Time};
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -119,7 +120,8 @@ struct Command {
     key: String,
     method: String,
     read_only: bool,
-    params: Value,
+    /// In order, values as JSON text.
+    params: RawObject,
 }
 
 /// A batch under construction. Commands run in the order added.
@@ -178,7 +180,7 @@ impl Batch {
                 "REST 3 methods cannot run in a batch; call them directly",
             ));
         }
-        let params = Value::Object(params_object(M::NAME, params)?);
+        let params = params_object(M::NAME, params)?;
         self.push(key.into(), M::NAME, M::READ_ONLY, params)
     }
 
@@ -190,7 +192,7 @@ impl Batch {
         params: Value,
         read_only: bool,
     ) -> Result<Handle<RawCommand>, Error> {
-        let params = Value::Object(params_object(method, &params)?);
+        let params = params_object(method, &params)?;
         self.push(key.into(), method, read_only, params)
     }
 
@@ -198,9 +200,9 @@ impl Batch {
     pub(crate) fn add_object<M: Method>(
         &mut self,
         key: impl Into<String>,
-        params: Map<String, Value>,
+        params: RawObject,
     ) -> Result<Handle<M>, Error> {
-        self.push(key.into(), M::NAME, M::READ_ONLY, Value::Object(params))
+        self.push(key.into(), M::NAME, M::READ_ONLY, params)
     }
 
     /// Adds a command by method name with params already made into an object.
@@ -208,10 +210,10 @@ impl Batch {
         &mut self,
         key: impl Into<String>,
         method: &str,
-        params: Map<String, Value>,
+        params: RawObject,
         read_only: bool,
     ) -> Result<Handle<RawCommand>, Error> {
-        self.push(key.into(), method, read_only, Value::Object(params))
+        self.push(key.into(), method, read_only, params)
     }
 
     /// Sets one param of a command (e.g. to a [`Ref`]), creating objects along `path`.
@@ -228,31 +230,15 @@ impl Batch {
             ));
         };
         let cmd = &mut self.commands[i];
-        let Some((last, parents)) = path.split_last() else {
+        if path.is_empty() {
             return Err(Error::invalid(
                 &cmd.method,
                 "set_param needs a non-empty path",
             ));
-        };
-        let mut slot = &mut cmd.params;
-        for p in parents {
-            if !slot.get(*p).is_some_and(Value::is_object) {
-                if let Some(obj) = slot.as_object_mut() {
-                    obj.insert((*p).to_owned(), Value::Object(Default::default()));
-                }
-            }
-            slot = match slot.get_mut(*p) {
-                Some(s) => s,
-                None => return Err(Error::invalid(&cmd.method, "set_param: not an object")),
-            };
         }
-        match slot.as_object_mut() {
-            Some(obj) => {
-                obj.insert((*last).to_owned(), value.into());
-                Ok(())
-            }
-            None => Err(Error::invalid(&cmd.method, "set_param: not an object")),
-        }
+        cmd.params
+            .set_path(path, &value.into())
+            .map_err(|e| Error::invalid(&cmd.method, format!("set_param: {e}")))
     }
 
     fn auto_key(&mut self) -> String {
@@ -270,7 +256,7 @@ impl Batch {
         key: String,
         method: &str,
         read_only: bool,
-        params: Value,
+        params: RawObject,
     ) -> Result<Handle<M>, Error> {
         if key.is_empty() || key.contains(['[', ']']) {
             return Err(Error::invalid(
@@ -434,26 +420,9 @@ impl BatchResults {
         }
     }
 
-    /// Replaces references to commands of earlier HTTP calls by their values (the portal only
-    /// resolves references within one call).
-    fn resolve(&self, v: &Value) -> Result<Value, String> {
-        Ok(match v {
-            Value::String(s) if s.contains("$result") => self.resolve_str(s)?,
-            Value::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|i| self.resolve(i))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, i)| Ok((k.clone(), self.resolve(i)?)))
-                    .collect::<Result<_, String>>()?,
-            ),
-            other => other.clone(),
-        })
-    }
-
+    /// A string with references to commands of earlier HTTP calls, those replaced by their
+    /// values (the portal only resolves references within one call; others are left as they
+    /// are).
     fn resolve_str(&self, s: &str) -> Result<Value, String> {
         let refs = find_refs(s);
         let mut out = String::new();
@@ -699,6 +668,26 @@ fn lenient_u64(raw: Option<bytes::Bytes>) -> Option<u64> {
         .and_then(|n| response::cursor(n.0))
 }
 
+/// The body of one batch call: the commands in the order they run.
+#[derive(Serialize)]
+struct BatchRequest<'a> {
+    halt: u8,
+    cmd: Commands<'a>,
+}
+
+struct Commands<'a>(&'a [(&'a str, String)]);
+
+impl Serialize for Commands<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// One HTTP call's worth of outcomes: `b` was read from the whole answer `body`.
 fn parse_chunk(
     sent: &[&Command],
@@ -788,16 +777,12 @@ impl Client {
                 }
                 continue;
             }
-            let mut cmd_map = serde_json::Map::new();
+            let mut cmds: Vec<(&str, String)> = Vec::with_capacity(chunk.len());
             let mut sent: Vec<&Command> = Vec::with_capacity(chunk.len());
             for cmd in chunk {
-                match results.resolve(&cmd.params) {
-                    Ok(params) => {
-                        let q = build_query(&params);
-                        cmd_map.insert(
-                            cmd.key.clone(),
-                            Value::String(format!("{}?{q}", cmd.method)),
-                        );
+                match build_query(&cmd.params, &mut |s| results.resolve_str(s)) {
+                    Ok(q) => {
+                        cmds.push((&cmd.key, format!("{}?{q}", cmd.method)));
                         sent.push(cmd);
                     }
                     Err(reason) => results.not_run(cmd, reason),
@@ -806,7 +791,10 @@ impl Client {
             if sent.is_empty() {
                 continue;
             }
-            let body = serde_json::json!({"halt": u8::from(batch.halt), "cmd": cmd_map});
+            let body = BatchRequest {
+                halt: u8::from(batch.halt),
+                cmd: Commands(&cmds),
+            };
             let body = serde_json::to_vec(&body)
                 .map_err(|e| Error::invalid("batch", format!("cannot serialize the batch: {e}")))?;
             let read_only = sent.iter().all(|c| c.read_only);
@@ -917,21 +905,22 @@ mod tests {
                 reason: "x".into(),
             },
         );
-        let v = r
-            .resolve(&json!({
-                "id": "$result[deal][COMPANY_ID]",
-                "row": "$result[deal][ROWS][0][ID]",
-                "text": "total=$result_total[deal]!",
-                "same_call": "$result[other][ID]"
-            }))
-            .unwrap();
+        let params: RawObject = serde_json::from_str(
+            r#"{"id": "$result[deal][COMPANY_ID]", "row": "$result[deal][ROWS][0][ID]",
+                "text": "total=$result_total[deal]!", "same_call": "$result[other][ID]"}"#,
+        )
+        .unwrap();
         assert_eq!(
-            v,
-            json!({"id": "12", "row": 7, "text": "total=3!", "same_call": "$result[other][ID]"})
+            build_query(&params, &mut |s| r.resolve_str(s)).unwrap(),
+            "id=12&row=7&text=total%3D3%21&same_call=%24result%5Bother%5D%5BID%5D"
         );
-        assert!(r.resolve(&json!({"id": "$result[deal][NOPE]"})).is_err());
+        assert_eq!(
+            r.resolve_str("$result[deal][ROWS][0]").unwrap(),
+            json!({"ID": 7})
+        );
+        assert!(r.resolve_str("$result[deal][NOPE]").is_err());
         assert!(r
-            .resolve(&json!({"id": "$result[bad]"}))
+            .resolve_str("$result[bad]")
             .unwrap_err()
             .contains("failed"));
     }
@@ -948,7 +937,7 @@ mod tests {
         b.set_param(&h, &["fields", "COMPANY_ID"], h.field("X"))
             .unwrap();
         assert_eq!(
-            b.commands[1].params,
+            serde_json::to_value(&b.commands[1].params).unwrap(),
             json!({"fields": {"COMPANY_ID": "$result[c0][X]"}})
         );
         // Auto keys skip taken ones.

@@ -60,10 +60,10 @@ pub use fast::FastList;
 use crate::client::{params_object, CallOptions, Client};
 use crate::error::{ApiError, Error};
 use crate::method::{FastListed, Listed, Method, MethodError, Paginated};
+use crate::params::RawObject;
 use crate::response::Response;
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
-use serde_json::{Map, Value};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -250,7 +250,7 @@ impl<M: Paginated> Stream for Pages<M> {
 
 struct PageState {
     client: Client,
-    params: Result<Map<String, Value>, Error>,
+    params: Result<RawObject, Error>,
     start: Option<u64>,
     total: Arc<AtomicU64>,
 }
@@ -271,7 +271,7 @@ impl Client {
             .as_ref()
             .ok()
             .and_then(|p| p.get("start"))
-            .and_then(Value::as_u64)
+            .and_then(|raw| serde_json::from_str::<u64>(raw.get()).ok())
             .unwrap_or(0);
         let state = PageState {
             client: self.clone(),
@@ -285,12 +285,14 @@ impl Client {
                 Ok(p) => p.clone(),
                 Err(_) => {
                     st.start = None;
-                    let e = std::mem::replace(&mut st.params, Ok(Map::new()));
+                    let e = std::mem::replace(&mut st.params, Ok(RawObject::default()));
                     return e.err().map(|e| (Err(e), st));
                 }
             };
-            params.insert("start".into(), Value::from(start));
-            let body = match serde_json::to_vec(&params) {
+            let body = match params
+                .set_json("start", &start)
+                .and_then(|()| serde_json::to_vec(&params))
+            {
                 Ok(b) => b,
                 Err(e) => {
                     st.start = None;

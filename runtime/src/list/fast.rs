@@ -8,9 +8,11 @@ use crate::batch::{Batch, BatchResults, Handle, RawCommand};
 use crate::client::{params_object, Client};
 use crate::error::Error;
 use crate::method::{FastListed, Listed, Method, Paginated, RestVersion};
+use crate::params::RawObject;
+use crate::wire::Object;
 use futures_util::stream::{self, StreamExt};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::AtomicU64;
@@ -117,7 +119,10 @@ struct FastState {
     client: Client,
     method: &'static str,
     read_only: bool,
-    params: Map<String, Value>,
+    /// The params but `filter`, in order, as JSON text.
+    params: RawObject,
+    /// `filter` without `>ID`, in order.
+    filter: Object,
     opts: FastList,
     last_id: i64,
     done: bool,
@@ -145,38 +150,41 @@ impl FastState {
         let mut params = params_object(M::NAME, params)?;
         let gt = format!(">{}", opts.id_field);
         let mut filter = match params.remove("filter") {
-            Some(Value::Object(f)) => f,
-            None | Some(Value::Null) => Map::new(),
-            Some(_) => return Err(Error::invalid(M::NAME, "the filter must be an object")),
+            None => Object::new(),
+            Some(raw) if raw.get() == "null" => Object::new(),
+            Some(raw) => serde_json::from_str::<Object>(raw.get())
+                .map_err(|_| Error::invalid(M::NAME, "the filter must be an object"))?,
         };
-        let last_id = match filter.shift_remove(&gt) {
+        let last_id = match filter.remove(&gt) {
             Some(v) => lenient_id(&v).ok_or_else(|| {
                 Error::invalid(M::NAME, format!("filter {gt} must be an integer"))
             })?,
             None => 0,
         };
-        params.insert("filter".into(), Value::Object(filter));
-        let mut order = Map::new();
-        order.insert(opts.id_field.clone(), Value::from("ASC"));
-        params.insert("order".into(), Value::Object(order));
-        params.insert("start".into(), Value::from(-1));
+        let invalid = |e: serde_json::Error| Error::invalid(M::NAME, e.to_string());
+        params.set_json("filter", &filter).map_err(invalid)?;
+        let order: Object = [(opts.id_field.clone(), "ASC")].into_iter().collect();
+        params.set_json("order", &order).map_err(invalid)?;
+        params.set_json("start", &-1).map_err(invalid)?;
         Ok(FastState {
             client,
             method: M::NAME,
             read_only: M::READ_ONLY,
             params,
+            filter,
             opts,
             last_id,
             done: false,
         })
     }
 
-    fn page_params(&self, gt: Value) -> Map<String, Value> {
+    fn page_params(&self, gt: Value) -> Result<RawObject, Error> {
+        let mut filter = self.filter.clone();
+        filter.insert(format!(">{}", self.opts.id_field), gt);
         let mut p = self.params.clone();
-        if let Some(Value::Object(f)) = p.get_mut("filter") {
-            f.insert(format!(">{}", self.opts.id_field), gt);
-        }
-        p
+        p.set_json("filter", &filter)
+            .map_err(|e| Error::invalid(self.method, e.to_string()))?;
+        Ok(p)
     }
 
     /// `$result[key][items…][49][ID]`.
@@ -201,12 +209,10 @@ impl FastState {
                 None => Value::from(self.last_id),
                 Some(prev) => self.last_row_ref(prev),
             };
-            match batch.add_object_raw(
-                format!("p{i}"),
-                self.method,
-                self.page_params(gt),
-                self.read_only,
-            ) {
+            let added = self.page_params(gt).and_then(|p| {
+                batch.add_object_raw(format!("p{i}"), self.method, p, self.read_only)
+            });
+            match added {
                 Ok(h) => handles.push(h),
                 Err(e) => {
                     self.done = true;

@@ -13,15 +13,15 @@ use crate::batch::{Batch, MAX_COMMANDS};
 use crate::client::{params_object, CallOptions, Client};
 use crate::error::Error;
 use crate::method::{Method, RestVersion};
+use crate::params::RawObject;
 use crate::response::Response;
 use futures_util::stream::{self, StreamExt};
-use serde_json::{Map, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 struct State<F> {
     client: Client,
-    params: Map<String, Value>,
+    params: RawObject,
     /// `start` of the next page; `None` once the list is done (or failed).
     cursor: Option<u64>,
     /// Rows per page, as the first page showed (`next - start`).
@@ -51,7 +51,10 @@ impl Client {
                 }
             }
         };
-        let start = params.get("start").and_then(Value::as_u64).unwrap_or(0);
+        let start = params
+            .get("start")
+            .and_then(|raw| serde_json::from_str::<u64>(raw.get()).ok())
+            .unwrap_or(0);
         let state = State {
             client: self.clone(),
             params,
@@ -80,10 +83,11 @@ impl Client {
 }
 
 impl<F> State<F> {
-    fn page_params(&self, start: u64) -> Map<String, Value> {
+    fn page_params(&self, start: u64) -> Result<RawObject, Error> {
         let mut p = self.params.clone();
-        p.insert("start".into(), Value::from(start));
-        p
+        p.set_json("start", &start)
+            .map_err(|e| Error::invalid("list", e.to_string()))?;
+        Ok(p)
     }
 
     /// Takes a page in: its rows, its `total`, where the next one starts.
@@ -118,7 +122,10 @@ impl<F> State<F> {
         let Some(start) = self.cursor else {
             return vec![];
         };
-        let page = match serde_json::to_vec(&self.page_params(start)) {
+        let body = self.page_params(start).and_then(|p| {
+            serde_json::to_vec(&p).map_err(|e| Error::invalid("list", e.to_string()))
+        });
+        let page = match body {
             Ok(body) => {
                 self.client
                     .call_body::<M::Result>(
@@ -130,7 +137,7 @@ impl<F> State<F> {
                     )
                     .await
             }
-            Err(e) => Err(Error::invalid(M::NAME, e.to_string())),
+            Err(e) => Err(e),
         };
         match page {
             Ok(page) => self.take::<M, T>(start, page),
@@ -163,7 +170,10 @@ impl<F> State<F> {
         batch.halt(true);
         let mut keys = Vec::with_capacity(starts.len());
         for (i, &start) in starts.iter().enumerate() {
-            match batch.add_object::<M>(format!("p{i}"), self.page_params(start)) {
+            let added = self
+                .page_params(start)
+                .and_then(|p| batch.add_object::<M>(format!("p{i}"), p));
+            match added {
                 Ok(h) => keys.push((h.key().to_owned(), start)),
                 Err(e) => {
                     self.cursor = None;

@@ -269,3 +269,51 @@ async fn a_result_that_does_not_fit_names_the_command_path() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Key order carries meaning in params (`order`) and in a batch (commands run in the order
+/// sent): both survive without `serde_json/preserve_order`.
+#[tokio::test]
+async fn params_and_commands_keep_their_order_on_the_wire() {
+    use b24_runtime::wire;
+    use bitrix24::crm::deal::list;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(hook_path("batch")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(ok(json!({"result": [], "result_error": []}))),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(hook_path("crm.deal.list")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!([]))))
+        .mount(&server)
+        .await;
+    let client = webhook_client(&server.uri());
+    let order = wire::object([("DATE_CREATE", "DESC"), ("ID", "ASC")]);
+    let params = list::Params::new().order(order.clone());
+    params.send(&client).await.unwrap();
+
+    let mut batch = Batch::new();
+    for i in [2, 10, 1] {
+        batch.add_keyed(format!("k{i}"), &params).unwrap();
+    }
+    let _ = client.batch(&batch).await.unwrap();
+
+    let bodies: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(bodies[0], r#"{"order":{"DATE_CREATE":"DESC","ID":"ASC"}}"#);
+    let query = "crm.deal.list?order[DATE_CREATE]=DESC&order[ID]=ASC";
+    assert_eq!(
+        bodies[1],
+        format!(r#"{{"halt":0,"cmd":{{"k2":"{query}","k10":"{query}","k1":"{query}"}}}}"#)
+    );
+}
