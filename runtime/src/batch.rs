@@ -551,16 +551,12 @@ fn find_refs(s: &str) -> Vec<FoundRef<'_>> {
 
 /// `result.result` and friends: an object by key, or (PHP's sequential keys) an array, of `V`
 /// (borrowed [`RawValue`]s, or [`Span`]s).
+#[derive(Default)]
 enum Keyed<V> {
+    #[default]
     Empty,
     Map(HashMap<String, V>),
     List(Vec<V>),
-}
-
-impl<V> Default for Keyed<V> {
-    fn default() -> Self {
-        Keyed::Empty
-    }
 }
 
 impl<V: Copy> Keyed<V> {
