@@ -241,7 +241,7 @@ fn decode_result<M: Method>(result: &Value) -> Result<(), Mismatch> {
     let expected = type_name::<M::Result>();
     let raw: Box<RawValue> = serde_json::value::to_raw_value(result)
         .map_err(|e| Mismatch::new("result", &expected, e.to_string()))?;
-    match response::decode::<M::Result>(&raw, "result", M::NAME, 200) {
+    match response::decode::<M::Result>(raw.get().as_bytes(), "result", M::NAME, 200) {
         Ok(_) => Ok(()),
         Err(crate::Error::Decode { path, message, .. }) => {
             // The position in the re-serialised `result` says nothing about the page.

@@ -103,14 +103,15 @@ impl Event {
     }
 
     fn from_value(v: Value) -> Result<Event, EventError> {
-        let Value::Object(mut map) = v else {
+        let Value::Object(map) = v else {
             return Err(EventError::Malformed("not an object".into()));
         };
-        let event = match map.shift_remove("event") {
+        let mut map = Object::from(map);
+        let event = match map.remove("event") {
             Some(Value::String(s)) if !s.is_empty() => s,
             _ => return Err(EventError::MissingEvent),
         };
-        let auth = match map.shift_remove("auth") {
+        let auth = match map.remove("auth") {
             Some(a @ Value::Object(_)) => EventAuth::deserialize(a)
                 .map_err(|e| EventError::Malformed(format!("auth: {e}")))?,
             _ => EventAuth::default(),
@@ -122,9 +123,9 @@ impl Event {
                 N::deserialize(v).ok().and_then(|n| n.0)
             })
         };
-        let event_handler_id = int(map.shift_remove("event_handler_id"));
-        let ts = int(map.shift_remove("ts"));
-        let data = map.shift_remove("data").unwrap_or(Value::Null);
+        let event_handler_id = int(map.remove("event_handler_id"));
+        let ts = int(map.remove("ts"));
+        let data = map.remove("data").unwrap_or(Value::Null);
         Ok(Event {
             event,
             event_handler_id,

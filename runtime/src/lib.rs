@@ -16,6 +16,7 @@ pub mod events;
 pub mod limits;
 pub mod list;
 pub mod method;
+mod params;
 mod query;
 pub mod response;
 pub mod secret;

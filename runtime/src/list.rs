@@ -1,7 +1,10 @@
 //! List traversal.
 //!
-//! - [`Client::pages`] / [`Client::list`]: any list method, page by page through `start`/`next`;
-//!   `total` is exposed once the first page is in.
+//! - [`Client::list`]: any list method, by `start` offsets; `total` is exposed once the first
+//!   page is in. The pages after the first go 50 to an HTTP call through a batch (100,000 rows
+//!   take 41 calls), read in order; the first error ends the stream.
+//! - [`Client::pages`] / [`Client::list_paged`]: page by page, one HTTP call each, following
+//!   `next` (for callers who want every page's cursors, or one call at a time).
 //! - [`Client::fast_list`]: for methods that filter and order by ID. Orders by ID ascending,
 //!   filters `>ID`, sends `start=-1` (no counting), and chains 50 page requests per HTTP call
 //!   through a batch (`>ID` = `$result[previous page][49][ID]`), so 2,500 rows come per call:
@@ -49,14 +52,18 @@
 //! # }
 //! ```
 
-use crate::batch::{Batch, BatchResults, Handle, RawCommand};
+mod fast;
+mod packed;
+
+pub use fast::FastList;
+
 use crate::client::{params_object, CallOptions, Client};
 use crate::error::{ApiError, Error};
-use crate::method::{FastListed, Listed, Method, MethodError, Paginated, RestVersion};
-use crate::response::{self, Response};
+use crate::method::{FastListed, Listed, Method, MethodError, Paginated};
+use crate::params::RawObject;
+use crate::response::Response;
 use futures_core::Stream;
 use futures_util::stream::{self, StreamExt};
-use serde_json::{Map, Value};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -117,7 +124,10 @@ impl<T, E: MethodError> Stream for ListStream<T, E> {
 /// How [`Rows`] traverses the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
+    /// By offsets, the pages after the first in batches.
     Offset,
+    /// By offsets, one page per HTTP call.
+    Paged,
     /// The fast traversal, by this ID field.
     Fast(&'static str),
 }
@@ -133,11 +143,20 @@ pub struct Rows<M: Listed> {
 }
 
 impl<M: Listed> Rows<M> {
-    /// Every row, page by page through `start`/`next`.
+    /// Every row, by `start` offsets: the first page alone, the rest 50 pages to an HTTP call.
     pub fn offset(client: &Client, params: M::Params) -> Self {
         Rows {
             client: client.clone(),
             pending: Some((Box::new(params), Mode::Offset)),
+            inner: None,
+        }
+    }
+
+    /// Every row, page by page through `start`/`next`, one HTTP call per page.
+    pub fn paged(client: &Client, params: M::Params) -> Self {
+        Rows {
+            client: client.clone(),
+            pending: Some((Box::new(params), Mode::Paged)),
             inner: None,
         }
     }
@@ -176,6 +195,7 @@ impl<M: Listed> Stream for Rows<M> {
         if let Some((params, mode)) = this.pending.take() {
             this.inner = Some(match mode {
                 Mode::Offset => this.client.list::<M>(&params),
+                Mode::Paged => this.client.list_paged::<M>(&params),
                 Mode::Fast(id) => {
                     this.client
                         .fast_list_with::<M, _, _>(&params, FastList::of::<M>(id), M::rows)
@@ -230,7 +250,7 @@ impl<M: Paginated> Stream for Pages<M> {
 
 struct PageState {
     client: Client,
-    params: Result<Map<String, Value>, Error>,
+    params: Result<RawObject, Error>,
     start: Option<u64>,
     total: Arc<AtomicU64>,
 }
@@ -251,7 +271,7 @@ impl Client {
             .as_ref()
             .ok()
             .and_then(|p| p.get("start"))
-            .and_then(Value::as_u64)
+            .and_then(|raw| serde_json::from_str::<u64>(raw.get()).ok())
             .unwrap_or(0);
         let state = PageState {
             client: self.clone(),
@@ -265,12 +285,14 @@ impl Client {
                 Ok(p) => p.clone(),
                 Err(_) => {
                     st.start = None;
-                    let e = std::mem::replace(&mut st.params, Ok(Map::new()));
+                    let e = std::mem::replace(&mut st.params, Ok(RawObject::default()));
                     return e.err().map(|e| (Err(e), st));
                 }
             };
-            params.insert("start".into(), Value::from(start));
-            let body = match serde_json::to_vec(&params) {
+            let body = match params
+                .set_json("start", &start)
+                .and_then(|()| serde_json::to_vec(&params))
+            {
                 Ok(b) => b,
                 Err(e) => {
                     st.start = None;
@@ -311,8 +333,29 @@ impl Client {
     }
 
     /// Every row of list method `M`, taking the rows out of each page's result with `rows`
-    /// (for results the generator could not read rows from).
-    pub fn list_with<M, T, F>(&self, params: &M::Params, mut rows: F) -> ListStream<T, M::Error>
+    /// (for results the generator could not read rows from). The pages after the first go 50 to
+    /// a batch once `total` is known.
+    pub fn list_with<M, T, F>(&self, params: &M::Params, rows: F) -> ListStream<T, M::Error>
+    where
+        M: Paginated,
+        T: Send + 'static,
+        F: FnMut(M::Result) -> Vec<T> + Send + 'static,
+    {
+        self.packed_list::<M, T, F>(params, rows).typed::<M>()
+    }
+
+    /// Every row of list method `M`, one HTTP call per page.
+    pub fn list_paged<M: Listed>(&self, params: &M::Params) -> ListStream<M::Row, M::Error> {
+        self.list_paged_with::<M, _, _>(params, M::rows)
+    }
+
+    /// Every row of list method `M`, one HTTP call per page, taking the rows out of each page's
+    /// result with `rows`.
+    pub fn list_paged_with<M, T, F>(
+        &self,
+        params: &M::Params,
+        mut rows: F,
+    ) -> ListStream<T, M::Error>
     where
         M: Paginated,
         T: Send + 'static,
@@ -331,309 +374,5 @@ impl Client {
             total,
         }
         .typed::<M>()
-    }
-
-    /// Fast ID-ordered traversal of list method `M`.
-    pub fn fast_list<M: FastListed>(&self, params: &M::Params) -> ListStream<M::Row, M::Error> {
-        self.fast_list_with::<M, _, _>(params, FastList::for_method::<M>(), M::rows)
-    }
-
-    /// Fast ID-ordered traversal with explicit options, taking the rows out of each page's
-    /// result with `rows`.
-    pub fn fast_list_with<M, T, F>(
-        &self,
-        params: &M::Params,
-        opts: FastList,
-        rows: F,
-    ) -> ListStream<T, M::Error>
-    where
-        M: Paginated,
-        T: Send + 'static,
-        F: FnMut(M::Result) -> Vec<T> + Send + 'static,
-    {
-        let total = Arc::new(AtomicU64::new(UNKNOWN));
-        let state = match FastState::new::<M>(self.clone(), params, opts) {
-            Ok(s) => s,
-            Err(e) => {
-                return ListStream {
-                    inner: Box::pin(stream::once(async move { Err(e) })),
-                    total,
-                }
-                .typed::<M>()
-            }
-        };
-        let inner = stream::unfold((state, rows), |(mut st, mut rows)| async move {
-            if st.done {
-                return None;
-            }
-            let items = st.next_call::<M, T, F>(&mut rows).await;
-            Some((stream::iter(items), (st, rows)))
-        })
-        .flatten();
-        ListStream {
-            inner: Box::pin(inner),
-            total,
-        }
-        .typed::<M>()
-    }
-}
-
-/// Options of the fast ID-ordered traversal.
-#[derive(Debug, Clone)]
-pub struct FastList {
-    /// The ID field of the rows and of `filter`/`order` (`ID`; `id` for `crm.item.list`).
-    pub id_field: String,
-    /// Where the rows are in `result` (empty: `result` is the list; `["items"]` for
-    /// `crm.item.list`).
-    pub items_path: Vec<String>,
-    /// Page requests per HTTP call (at most 50).
-    pub pages_per_call: usize,
-}
-
-impl Default for FastList {
-    fn default() -> Self {
-        FastList {
-            id_field: "ID".into(),
-            items_path: vec![],
-            pages_per_call: crate::batch::MAX_COMMANDS,
-        }
-    }
-}
-
-impl FastList {
-    /// The options of a generated list method: its ID field and where its rows are.
-    pub fn for_method<M: FastListed>() -> Self {
-        Self::of::<M>(M::ID)
-    }
-
-    fn of<M: Listed>(id_field: &str) -> Self {
-        FastList {
-            id_field: id_field.to_owned(),
-            items_path: M::ROWS.iter().map(|s| (*s).to_owned()).collect(),
-            pages_per_call: crate::batch::MAX_COMMANDS,
-        }
-    }
-
-    pub fn id_field(mut self, field: impl Into<String>) -> Self {
-        self.id_field = field.into();
-        self
-    }
-    pub fn items_path<S: Into<String>>(mut self, path: impl IntoIterator<Item = S>) -> Self {
-        self.items_path = path.into_iter().map(Into::into).collect();
-        self
-    }
-    pub fn pages_per_call(mut self, n: usize) -> Self {
-        self.pages_per_call = n;
-        self
-    }
-}
-
-struct FastState {
-    client: Client,
-    method: &'static str,
-    read_only: bool,
-    params: Map<String, Value>,
-    opts: FastList,
-    last_id: i64,
-    done: bool,
-}
-
-fn lenient_id(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-impl FastState {
-    fn new<M: Method>(client: Client, params: &M::Params, opts: FastList) -> Result<Self, Error> {
-        if M::REST_VERSION == RestVersion::V3 {
-            return Err(Error::invalid(
-                M::NAME,
-                "the fast traversal uses batch, which is REST 2 only",
-            ));
-        }
-        if opts.pages_per_call == 0 || opts.pages_per_call > crate::batch::MAX_COMMANDS {
-            return Err(Error::invalid(M::NAME, "pages_per_call must be 1..=50"));
-        }
-        let mut params = params_object(M::NAME, params)?;
-        let gt = format!(">{}", opts.id_field);
-        let mut filter = match params.remove("filter") {
-            Some(Value::Object(f)) => f,
-            None | Some(Value::Null) => Map::new(),
-            Some(_) => return Err(Error::invalid(M::NAME, "the filter must be an object")),
-        };
-        let last_id = match filter.shift_remove(&gt) {
-            Some(v) => lenient_id(&v).ok_or_else(|| {
-                Error::invalid(M::NAME, format!("filter {gt} must be an integer"))
-            })?,
-            None => 0,
-        };
-        params.insert("filter".into(), Value::Object(filter));
-        let mut order = Map::new();
-        order.insert(opts.id_field.clone(), Value::from("ASC"));
-        params.insert("order".into(), Value::Object(order));
-        params.insert("start".into(), Value::from(-1));
-        Ok(FastState {
-            client,
-            method: M::NAME,
-            read_only: M::READ_ONLY,
-            params,
-            opts,
-            last_id,
-            done: false,
-        })
-    }
-
-    fn page_params(&self, gt: Value) -> Value {
-        let mut p = self.params.clone();
-        if let Some(Value::Object(f)) = p.get_mut("filter") {
-            f.insert(format!(">{}", self.opts.id_field), gt);
-        }
-        Value::Object(p)
-    }
-
-    /// `$result[key][items…][49][ID]`.
-    fn last_row_ref(&self, h: &Handle<RawCommand>) -> Value {
-        let mut r = h.result();
-        for seg in &self.opts.items_path {
-            r = r.field(seg);
-        }
-        r.index(PAGE_SIZE - 1).field(&self.opts.id_field).into()
-    }
-
-    fn rows_of<'v>(&self, result: &'v Value) -> Option<&'v Vec<Value>> {
-        let mut v = result;
-        for seg in &self.opts.items_path {
-            v = v.get(seg)?;
-        }
-        match v {
-            Value::Array(a) => Some(a),
-            _ => None,
-        }
-    }
-
-    /// One HTTP call: up to `pages_per_call` chained pages.
-    async fn next_call<M, T, F>(&mut self, rows: &mut F) -> Vec<Result<T, Error>>
-    where
-        M: Method,
-        F: FnMut(M::Result) -> Vec<T>,
-    {
-        let mut batch = Batch::new();
-        let mut handles = Vec::with_capacity(self.opts.pages_per_call);
-        for i in 0..self.opts.pages_per_call {
-            let gt = match handles.last() {
-                None => Value::from(self.last_id),
-                Some(prev) => self.last_row_ref(prev),
-            };
-            match batch.add_raw(
-                format!("p{i}"),
-                self.method,
-                self.page_params(gt),
-                self.read_only,
-            ) {
-                Ok(h) => handles.push(h),
-                Err(e) => {
-                    self.done = true;
-                    return vec![Err(e)];
-                }
-            }
-        }
-        let results = match self.client.batch(&batch).await {
-            Ok(r) => r,
-            Err(e) => {
-                self.done = true;
-                return vec![Err(e)];
-            }
-        };
-        let mut out = Vec::new();
-        for h in &handles {
-            match self.take_page::<M, T, F>(&results, h, rows) {
-                Ok((items, full)) => {
-                    out.extend(items.into_iter().map(Ok));
-                    if !full {
-                        self.done = true;
-                        return out;
-                    }
-                }
-                Err(e) => {
-                    self.done = true;
-                    out.push(Err(e));
-                    return out;
-                }
-            }
-        }
-        out
-    }
-
-    /// A page's rows, and whether it was full (so the next one is meaningful).
-    fn take_page<M, T, F>(
-        &mut self,
-        results: &BatchResults,
-        h: &Handle<RawCommand>,
-        rows: &mut F,
-    ) -> Result<(Vec<T>, bool), Error>
-    where
-        M: Method,
-        F: FnMut(M::Result) -> Vec<T>,
-    {
-        let resp = results.raw(h)?;
-        let path = format!("result.result.{}", h.key());
-        let Some(page) = self.rows_of(&resp.result) else {
-            return Err(Error::Decode {
-                method: self.method.to_owned(),
-                path,
-                message: "the page has no list of rows".into(),
-                status: 200,
-            });
-        };
-        let mut ids = Vec::with_capacity(page.len());
-        for (i, row) in page.iter().enumerate() {
-            let id = row.get(&self.opts.id_field).and_then(lenient_id);
-            match id {
-                Some(id) => ids.push(id),
-                None => {
-                    return Err(Error::Decode {
-                        method: self.method.to_owned(),
-                        path: format!("{path}[{i}].{}", self.opts.id_field),
-                        message: "a row without an integer ID".into(),
-                        status: 200,
-                    })
-                }
-            }
-        }
-        // Rows must continue after the last ID, ascending. Pages after a short page are never
-        // read (their reference did not resolve); anything else out of order means the portal
-        // did not apply the filter or order, and silently stopping would lose rows.
-        let mut prev = self.last_id;
-        for (i, &id) in ids.iter().enumerate() {
-            if id <= prev {
-                return Err(Error::Decode {
-                    method: self.method.to_owned(),
-                    path: format!("{path}[{i}].{}", self.opts.id_field),
-                    message: format!(
-                        "ID {id} does not follow {prev}: the `>{}` filter or the order was not applied",
-                        self.opts.id_field
-                    ),
-                    status: 200,
-                });
-            }
-            prev = id;
-        }
-        let full = ids.len() == PAGE_SIZE;
-        if let Some(&last) = ids.last() {
-            self.last_id = last;
-        }
-        let typed: M::Result = match resp.raw() {
-            Some(raw) => response::decode(raw, &path, self.method, 200)?,
-            None => serde_json::from_value(resp.result).map_err(|e| Error::Decode {
-                method: self.method.to_owned(),
-                path: path.clone(),
-                message: e.to_string(),
-                status: 200,
-            })?,
-        };
-        Ok((rows(typed), full))
     }
 }

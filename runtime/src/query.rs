@@ -1,18 +1,126 @@
 //! PHP-style query strings (`fields[TITLE]=x&select[0]=ID`), as `batch` commands carry their
 //! params (the portal reads them with `parse_str`).
 
+use crate::params::RawObject;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+use std::fmt;
 
-/// Encodes a JSON object the way PHP's `http_build_query` does: nested keys in brackets, arrays
-/// by index, `true`/`false` as `1`/`0`, `null` and empty containers left out.
-pub(crate) fn build_query(params: &Value) -> String {
+/// Encodes params the way PHP's `http_build_query` does: nested keys in brackets, arrays by
+/// index, `true`/`false` as `1`/`0`, `null` and empty containers left out; read from the JSON
+/// text in its order. Strings holding a `$result` reference go through `resolve` (which may
+/// replace them by any value).
+pub(crate) fn build_query(
+    params: &RawObject,
+    resolve: &mut dyn FnMut(&str) -> Result<Value, String>,
+) -> Result<String, String> {
     let mut out = String::new();
-    if let Value::Object(map) = params {
-        for (k, v) in map {
-            push(&mut out, &enc(k), v);
+    for (k, v) in params.iter() {
+        let mut de = serde_json::Deserializer::from_str(v.get());
+        let seed = Pairs {
+            out: &mut out,
+            key: enc(k),
+            resolve: &mut *resolve,
+        };
+        match seed.deserialize(&mut de) {
+            Ok(Ok(())) => {}
+            Ok(Err(reason)) => return Err(reason),
+            Err(e) => return Err(format!("cannot read the params: {e}")),
         }
     }
-    out
+    Ok(out)
+}
+
+/// Writes the pairs of one value under `key`; `Ok(Err(_))` when a reference did not resolve.
+struct Pairs<'a> {
+    out: &'a mut String,
+    key: String,
+    resolve: &'a mut dyn FnMut(&str) -> Result<Value, String>,
+}
+
+impl Pairs<'_> {
+    fn scalar(self, text: &str) -> Result<(), String> {
+        if !self.out.is_empty() {
+            self.out.push('&');
+        }
+        self.out.push_str(&self.key);
+        self.out.push('=');
+        self.out.push_str(text);
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Pairs<'_> {
+    type Value = Result<(), String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Pairs<'_> {
+    type Value = Result<(), String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Ok(()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(self.scalar(if v { "1" } else { "0" }))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(self.scalar(&v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(self.scalar(&v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(self.scalar(&Value::from(v).to_string()))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.contains("$result") {
+            return Ok(match (self.resolve)(v) {
+                Ok(value) => {
+                    push(self.out, &self.key, &value);
+                    Ok(())
+                }
+                Err(reason) => Err(reason),
+            });
+        }
+        Ok(self.scalar(&enc(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut i = 0usize;
+        let mut failed = None;
+        loop {
+            let seed = Pairs {
+                out: &mut *self.out,
+                key: format!("{}[{i}]", self.key),
+                resolve: &mut *self.resolve,
+            };
+            match seq.next_element_seed(seed)? {
+                None => break,
+                Some(Err(reason)) if failed.is_none() => failed = Some(reason),
+                Some(_) => {}
+            }
+            i += 1;
+        }
+        Ok(failed.map_or(Ok(()), Err))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut failed = None;
+        while let Some(k) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let seed = Pairs {
+                out: &mut *self.out,
+                key: format!("{}[{}]", self.key, enc(&k)),
+                resolve: &mut *self.resolve,
+            };
+            if let Err(reason) = map.next_value_seed(seed)? {
+                failed.get_or_insert(reason);
+            }
+        }
+        Ok(failed.map_or(Ok(()), Err))
+    }
 }
 
 fn enc(s: &str) -> String {
@@ -112,19 +220,48 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn query(json: &str) -> String {
+        let params: RawObject = serde_json::from_str(json).unwrap();
+        build_query(&params, &mut |s| Ok(Value::String(s.to_owned()))).unwrap()
+    }
+
     #[test]
     fn builds_php_style_queries() {
-        let q = build_query(&json!({
-            "id": 5,
+        let q = query(
+            r#"{"id": 5,
             "fields": {"TITLE": "A & B", "OPENED": "Y", "PHONE": [{"VALUE": "+1 555"}]},
-            "flag": true, "none": null, "empty": [],
-            "ref": "$result[deal][COMPANY_ID]"
-        }));
+            "flag": true, "none": null, "empty": [], "x": 1.5,
+            "ref": "$result[deal][COMPANY_ID]"}"#,
+        );
         assert_eq!(
             q,
             "id=5&fields[TITLE]=A+%26+B&fields[OPENED]=Y&fields[PHONE][0][VALUE]=%2B1+555&flag=1\
-             &ref=%24result%5Bdeal%5D%5BCOMPANY_ID%5D"
+             &x=1.5&ref=%24result%5Bdeal%5D%5BCOMPANY_ID%5D"
         );
+        // Keys in the order of the text, whatever serde_json's map order.
+        assert_eq!(
+            query(r#"{"order": {"Z": "DESC", "A": "ASC"}}"#),
+            "order[Z]=DESC&order[A]=ASC"
+        );
+    }
+
+    #[test]
+    fn references_go_through_resolve() {
+        let params: RawObject =
+            serde_json::from_str(r#"{"a": ["$result[x]", "$result[bad]"], "b": "$result[y]"}"#)
+                .unwrap();
+        let mut resolve = |s: &str| match s {
+            "$result[x]" => Ok(json!({"k": 1})),
+            "$result[y]" => Ok(json!(7)),
+            _ => Err(format!("{s} does not resolve")),
+        };
+        assert_eq!(
+            build_query(&params, &mut resolve).unwrap_err(),
+            "$result[bad] does not resolve"
+        );
+        let params: RawObject =
+            serde_json::from_str(r#"{"a": ["$result[x]"], "b": "$result[y]"}"#).unwrap();
+        assert_eq!(build_query(&params, &mut resolve).unwrap(), "a[0][k]=1&b=7");
     }
 
     #[test]
@@ -146,9 +283,10 @@ mod tests {
 
     #[test]
     fn round_trip_of_nested_objects() {
-        let params =
-            json!({"filter": {">ID": "10"}, "order": {"ID": "ASC"}, "select": ["ID", "TITLE"]});
-        let back = parse_nested(build_query(&params).as_bytes());
+        let q = query(
+            r#"{"filter": {">ID": "10"}, "order": {"ID": "ASC"}, "select": ["ID", "TITLE"]}"#,
+        );
+        let back = parse_nested(q.as_bytes());
         assert_eq!(
             back,
             json!({"filter": {">ID": "10"}, "order": {"ID": "ASC"}, "select": {"0": "ID", "1": "TITLE"}})

@@ -54,11 +54,12 @@ pub struct Response<T> {
 }
 
 /// Where [`Response::raw`] comes from: the whole answer (read again on demand, so that the
-/// typed decoding stays a single pass) or a batch command's own result.
+/// typed decoding stays a single pass) or a batch command's own result (a slice of the batch
+/// answer, shared, not copied).
 #[derive(Debug, Clone)]
 enum RawSource {
     Body(bytes::Bytes),
-    Own(Box<RawValue>),
+    Slice(bytes::Bytes),
 }
 
 impl<T> Response<T> {
@@ -78,26 +79,27 @@ impl<T> Response<T> {
         }
     }
 
-    pub(crate) fn from_raw(
+    /// A response whose wire `result` is `raw` (one JSON value).
+    pub(crate) fn from_slice(
         result: T,
         time: Option<Time>,
         total: Option<u64>,
         next: Option<u64>,
-        raw: Box<RawValue>,
+        raw: bytes::Bytes,
     ) -> Self {
         Response {
             result,
             time,
             total,
             next,
-            raw: RawSource::Own(raw),
+            raw: RawSource::Slice(raw),
         }
     }
 
     /// The wire `result`, untouched (fields the typed `result` does not know included).
     pub fn raw(&self) -> Option<&RawValue> {
         match &self.raw {
-            RawSource::Own(r) => Some(r),
+            RawSource::Slice(raw) => serde_json::from_slice::<&RawValue>(raw).ok(),
             RawSource::Body(body) => {
                 #[derive(Deserialize)]
                 struct Only<'a> {
@@ -236,19 +238,20 @@ fn scalar_text(v: &Value) -> String {
     }
 }
 
-/// Decodes `raw` into `T`, naming the failing JSON path under `prefix` (e.g. `result`).
+/// Decodes the JSON text `raw` into `T`, naming the failing JSON path under `prefix` (e.g.
+/// `result`).
 pub(crate) fn decode<T: DeserializeOwned>(
-    raw: &RawValue,
+    raw: &[u8],
     prefix: &str,
     method: &str,
     status: u16,
 ) -> Result<T, Error> {
     // Fast path without path tracking (it costs about half of the decoding time); on failure,
     // decode again with tracking to name the path.
-    if let Ok(v) = serde_json::from_str(raw.get()) {
+    if let Ok(v) = serde_json::from_slice(raw) {
         return Ok(v);
     }
-    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let mut de = serde_json::Deserializer::from_slice(raw);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.path().to_string();
         let path = if inner == "." || inner.is_empty() {

@@ -28,6 +28,7 @@
 mod date;
 mod lenient;
 mod lenient_scalar;
+mod object;
 mod yes_no;
 
 pub use date::{Date, DateTime, ParseDateError};
@@ -36,24 +37,19 @@ pub use lenient::{
     opt_value, opt_vec, opt_yes_no, string,
 };
 pub use lenient_scalar::Lenient;
+pub use object::Object;
 pub use yes_no::YesNo;
-
-/// An unstructured JSON object (fields the docs do not describe).
-pub type Object = serde_json::Map<String, serde_json::Value>;
 
 /// An [`Object`] from its entries, in order (`filter`, `order`, `extra` fields):
 ///
 /// ```
 /// let filter = b24_runtime::wire::object([(">OPPORTUNITY", 1000), ("<OPPORTUNITY", 5000)]);
-/// assert_eq!(serde_json::Value::Object(filter).to_string(), r#"{">OPPORTUNITY":1000,"<OPPORTUNITY":5000}"#);
+/// assert_eq!(serde_json::to_string(&filter).unwrap(), r#"{">OPPORTUNITY":1000,"<OPPORTUNITY":5000}"#);
 /// ```
 pub fn object<K, V>(entries: impl IntoIterator<Item = (K, V)>) -> Object
 where
     K: Into<String>,
     V: Into<serde_json::Value>,
 {
-    entries
-        .into_iter()
-        .map(|(k, v)| (k.into(), v.into()))
-        .collect()
+    entries.into_iter().collect()
 }

@@ -34,6 +34,9 @@ pub struct State {
     bucket: Option<Bucket>,
     /// Calls refused with `503 QUERY_LIMIT_EXCEEDED`.
     pub refused: usize,
+    /// `crm.deal.list` fails with `ERROR_CORE` for a page at this `start` (tests of a failing
+    /// page in the middle of a list).
+    pub fail_start: Option<i64>,
 }
 
 /// The portal's leaky bucket: every call adds one, `per_second` leak out, a call that would
@@ -195,7 +198,7 @@ impl Respond for Handler {
             commands,
         });
         let answer = if method == "batch" {
-            batch(&mut st, &params)
+            batch(&mut st, &params, &req.body)
         } else {
             dispatch(&mut st, &method, &params)
         };
@@ -263,6 +266,9 @@ fn list(st: &State, p: &Value) -> Result<Answer, Failure> {
         .as_str()
         .is_some_and(|o| o.eq_ignore_ascii_case("desc"));
     let start = int(p.get("start")).unwrap_or(0);
+    if st.fail_start == Some(start) {
+        return Err((500, "ERROR_CORE", format!("the page at {start} failed")));
+    }
     let range = st.deals.range(gt.saturating_add(1)..).map(|(_, v)| v);
     let mut rows: Vec<&Value> = if start < 0 && !desc {
         // No counting, no cursor: the first page only (cheap for the fast traversal).
@@ -336,18 +342,31 @@ fn substitute_all(v: &mut Value, done: &Map<String, Value>) {
 }
 
 fn or_empty(m: Map<String, Value>) -> Value {
-    // PHP's json_encode: an empty array is `[]`, and keys "0", "1", … in order make a list.
-    let sequential = m.keys().enumerate().all(|(i, k)| *k == i.to_string());
-    if sequential {
-        Value::Array(m.into_iter().map(|(_, v)| v).collect())
+    // PHP's json_encode: an empty array is `[]`, and keys "0", "1", … make a list.
+    let mut numbered: Vec<(usize, Value)> = Vec::with_capacity(m.len());
+    for (k, v) in &m {
+        match k.parse::<usize>() {
+            Ok(i) if i.to_string() == *k => numbered.push((i, v.clone())),
+            _ => return Value::Object(m),
+        }
+    }
+    numbered.sort_by_key(|(i, _)| *i);
+    if numbered.iter().enumerate().all(|(i, (n, _))| i == *n) {
+        Value::Array(numbered.into_iter().map(|(_, v)| v).collect())
     } else {
         Value::Object(m)
     }
 }
 
-fn batch(st: &mut State, p: &Value) -> Result<Answer, Failure> {
+fn batch(st: &mut State, p: &Value, body: &[u8]) -> Result<Answer, Failure> {
     let halt = int(p.get("halt")).unwrap_or(0) != 0;
-    let Some(cmd) = p.get("cmd").and_then(Value::as_object) else {
+    // The commands run in the order sent (read as an ordered object: serde_json's own map
+    // may sort its keys).
+    #[derive(serde::Deserialize)]
+    struct Commands {
+        cmd: b24_runtime::wire::Object,
+    }
+    let Some(cmd) = serde_json::from_slice::<Commands>(body).ok().map(|c| c.cmd) else {
         return Err((400, "INVALID_REQUEST", "cmd is required".into()));
     };
     if cmd.len() > PAGE {
@@ -359,7 +378,7 @@ fn batch(st: &mut State, p: &Value) -> Result<Answer, Failure> {
     }
     let (mut result, mut errors) = (Map::new(), Map::new());
     let (mut totals, mut nexts, mut times) = (Map::new(), Map::new(), Map::new());
-    for (key, line) in cmd {
+    for (key, line) in &cmd {
         let line = line.as_str().unwrap_or("");
         let (method, query) = line.split_once('?').unwrap_or((line, ""));
         let mut params = b24_runtime::events::parse_php_form(query.as_bytes());

@@ -112,11 +112,12 @@ pub(crate) fn params_body<P: Serialize + ?Sized>(
     }
 }
 
-/// Params as a JSON object (for batch commands and for setting `start`, `filter`, `order`).
+/// Params as an ordered JSON object (for batch commands and for setting `start`, `filter`,
+/// `order`).
 pub(crate) fn params_object<P: Serialize + ?Sized>(
     method: &str,
     params: &P,
-) -> Result<serde_json::Map<String, Value>, Error> {
+) -> Result<crate::params::RawObject, Error> {
     let body = params_body(method, params)?;
     serde_json::from_slice(&body)
         .map_err(|e| Error::invalid(method, format!("cannot read the params back: {e}")))

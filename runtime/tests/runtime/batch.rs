@@ -170,3 +170,150 @@ async fn rest3_methods_are_refused() {
     let err = batch.add(&TaskAddParams { fields: json!({}) }).unwrap_err();
     assert!(matches!(err, Error::Invalid { .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn mixed_typed_results_and_errors_decode_from_the_answer() {
+    let portal = Portal::start().await;
+    portal.seed_deals(60);
+    let client = client(&portal);
+
+    let mut batch = Batch::new();
+    let deal = batch.add_keyed("deal", &IdParams { id: 7 }).unwrap();
+    let page = batch
+        .add_keyed(
+            "page",
+            &ListParams {
+                start: Some(50),
+                ..ListParams::default()
+            },
+        )
+        .unwrap();
+    let missing = batch.add_keyed("missing", &IdParams { id: 999 }).unwrap();
+    let added = batch
+        .add_keyed(
+            "added",
+            &DealAddParams {
+                fields: json!({"TITLE": "New"}),
+            },
+        )
+        .unwrap();
+    let rejected = batch
+        .add_keyed("rejected", &DealAddParams { fields: json!({}) })
+        .unwrap();
+    let unknown = batch
+        .add_raw("unknown", "crm.nothing.get", json!({}), true)
+        .unwrap();
+    let results = client.batch(&batch).await.unwrap();
+
+    // Each result typed as its own method's `Result`, with its cursors and its wire text.
+    let d = results.get(&deal).unwrap();
+    assert_eq!(
+        (d.result.id, d.result.opened),
+        (Some(7), Some(b24_runtime::wire::YesNo::Y))
+    );
+    let raw: serde_json::Value = serde_json::from_str(d.raw().unwrap().get()).unwrap();
+    assert_eq!(
+        raw["UF_CRM_1700000000"],
+        json!([]),
+        "fields the type lacks stay in raw"
+    );
+    let p = results.get(&page).unwrap();
+    assert_eq!(p.result.len(), 10);
+    assert_eq!((p.total, p.next), (Some(60), None));
+    assert_eq!(p.result[0].id, Some(51));
+    assert_eq!(results.get(&added).unwrap().result, 61);
+    // Errors typed as each method's enum.
+    assert!(matches!(
+        results.get(&missing),
+        Err(Error::Api(DealError::Empty(_)))
+    ));
+    match results.get(&rejected) {
+        Err(Error::Api(DealError::Other(e))) => {
+            assert_eq!(
+                (e.code.as_str(), e.method.as_str()),
+                ("ERROR_CORE", "crm.deal.add")
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        results.raw(&unknown).unwrap_err().code(),
+        Some("ERROR_METHOD_NOT_FOUND")
+    );
+    assert_eq!(results.errors().len(), 3);
+    // The raw JSON of a command agrees with its typed result.
+    assert_eq!(results.raw(&deal).unwrap().result["ID"], "7");
+}
+
+#[tokio::test]
+async fn a_result_that_does_not_fit_names_the_command_path() {
+    let portal = Portal::start().await;
+    portal.seed_deals(1);
+    portal
+        .state
+        .lock()
+        .unwrap()
+        .deals
+        .insert(2, json!({"ID": "2", "COMPANY_ID": "not a number"}));
+    let client = client(&portal);
+    let mut batch = Batch::new();
+    let good = batch.add_keyed("good", &IdParams { id: 1 }).unwrap();
+    let bad = batch.add_keyed("bad", &IdParams { id: 2 }).unwrap();
+    let results = client.batch(&batch).await.unwrap();
+    assert!(results.get(&good).is_ok());
+    match results.get(&bad) {
+        Err(Error::Decode { method, path, .. }) => {
+            assert_eq!(method, "crm.deal.get");
+            assert_eq!(path, "result.result.bad.COMPANY_ID");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Key order carries meaning in params (`order`) and in a batch (commands run in the order
+/// sent): both survive without `serde_json/preserve_order`.
+#[tokio::test]
+async fn params_and_commands_keep_their_order_on_the_wire() {
+    use b24_runtime::wire;
+    use bitrix24::crm::deal::list;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(hook_path("batch")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(ok(json!({"result": [], "result_error": []}))),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(hook_path("crm.deal.list")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!([]))))
+        .mount(&server)
+        .await;
+    let client = webhook_client(&server.uri());
+    let order = wire::object([("DATE_CREATE", "DESC"), ("ID", "ASC")]);
+    let params = list::Params::new().order(order.clone());
+    params.send(&client).await.unwrap();
+
+    let mut batch = Batch::new();
+    for i in [2, 10, 1] {
+        batch.add_keyed(format!("k{i}"), &params).unwrap();
+    }
+    let _ = client.batch(&batch).await.unwrap();
+
+    let bodies: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(bodies[0], r#"{"order":{"DATE_CREATE":"DESC","ID":"ASC"}}"#);
+    let query = "crm.deal.list?order[DATE_CREATE]=DESC&order[ID]=ASC";
+    assert_eq!(
+        bodies[1],
+        format!(r#"{{"halt":0,"cmd":{{"k2":"{query}","k10":"{query}","k1":"{query}"}}}}"#)
+    );
+}
