@@ -398,10 +398,12 @@ pub fn parse_table(lines: &Expanded, start: usize) -> (Table, usize, Vec<Problem
     while i < lines.len() {
         let raw = lines.line_text(i);
         // Remove the table's own indentation (tables inside list tabs).
+        // `cut` is a byte offset: the first character past the indentation
+        // (a multi-byte space such as NBSP counts as its bytes, not as one).
         let cut = raw
             .char_indices()
-            .take_while(|(k, c)| *k < indent && c.is_whitespace())
-            .count();
+            .find(|(k, c)| *k >= indent || !c.is_whitespace())
+            .map_or(raw.len(), |(k, _)| k);
         let line = &raw[cut..];
         let t = line.trim();
         if !tok.in_fence() {
@@ -775,6 +777,20 @@ mod tests {
         let names: Vec<&str> = t.rows.iter().map(|r| r.cells[0].as_str()).collect();
         assert_eq!(names, ["**a**", "**b**", "**c**"]);
         assert!(t.repaired >= 2);
+    }
+
+    #[test]
+    fn multibyte_spaces_in_indentation_are_cut_on_char_boundaries() {
+        // An indented table whose rows start with a space then an NBSP (or
+        // an ideographic space): cutting by character count sliced bytes.
+        for sp in ["\u{a0}", "\u{3000}", "\u{2003}"] {
+            let src = format!(
+                "    #|\n    || **Name** | **Description** ||\n {sp}|| **a** | x ||\n{sp}{sp}{sp}|| **b** | y ||\n \t{sp}\n    |#\n"
+            );
+            let t = table(&src);
+            let names: Vec<&str> = t.rows.iter().map(|r| r.cells[0].as_str()).collect();
+            assert_eq!(names, ["**a**", "**b**"], "{sp:?}");
+        }
     }
 
     #[test]
