@@ -148,6 +148,7 @@ pub fn read(page: &Page, ranges: &[(usize, usize)], _diags: &mut [Diagnostic]) -
             }
         }
     }
+    read_prose_codes(page, ranges, &mut out);
     // Every method can return the system-wide errors: the page's include
     // gives their descriptions, the built-in list makes the set complete.
     {
@@ -215,4 +216,179 @@ fn describe(cells: &[String], cols: &Cols) -> String {
         .and_then(|d| cells.get(d))
         .map(|d| super::text::clean(d))
         .unwrap_or_default()
+}
+
+/// The code of a REST 3 prose line ``Error code: `BITRIX_REST_V3_…` ``
+/// (also `Error Code:`, `Код ошибки:`).
+fn prose_code(line: &str) -> Option<&str> {
+    let (label, rest) = line.trim().split_once(':')?;
+    let label = label.trim().trim_matches('*').trim().to_lowercase();
+    if label != "error code" && label != "код ошибки" {
+        return None;
+    }
+    let code = rest.trim().trim_matches('*').trim();
+    let code = code.strip_prefix('`')?.strip_suffix('`')?.trim();
+    let ok = !code.is_empty()
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-');
+    ok.then_some(code)
+}
+
+/// The status of a line `HTTP status: **403**` (one status only).
+fn prose_status(line: &str) -> Option<u16> {
+    let (label, rest) = line.trim().split_once(':')?;
+    let label = label.trim().to_lowercase();
+    if !matches!(
+        label.as_str(),
+        "http status" | "http-статус" | "статус http"
+    ) {
+        return None;
+    }
+    rest.trim().trim_matches('*').trim().parse().ok()
+}
+
+/// REST 3 pages: under `### Possible Error Codes`, one sub-heading per case,
+/// then a line ``Error code: `X` `` per code (optionally `HTTP status: **N**`)
+/// and a `Field | Error Description | How to Fix` table. The sub-heading is
+/// the case's description; the table's rows say which fields cause it.
+fn read_prose_codes(page: &Page, ranges: &[(usize, usize)], out: &mut Vec<ErrorCode>) {
+    let lang = page.lang;
+    for &(from, to) in ranges {
+        let mut case = String::new();
+        // Index in `out` of the code the next status line or table belongs to.
+        let mut last: Option<usize> = None;
+        for b in &page.blocks[from..to] {
+            match &b.block {
+                Block::Heading { level, text, .. } => {
+                    if *level >= 3 {
+                        case = super::text::clean(text).trim().to_string();
+                    }
+                    last = None;
+                }
+                Block::Text(t) => {
+                    for line in t.lines() {
+                        if let Some(code) = prose_code(line) {
+                            last = Some(prose_entry(out, code, &case, lang));
+                        } else if let (Some(i), Some(st)) = (last, prose_status(line)) {
+                            out[i].http_status.get_or_insert(st);
+                        }
+                    }
+                }
+                Block::Table(t) => {
+                    let Some(i) = last.take() else { continue };
+                    let causes = prose_causes(t);
+                    if !causes.is_empty() {
+                        let doc = &mut out[i].doc;
+                        let text = match doc.get(lang) {
+                            Some(prev) => format!("{prev}\n\n{causes}"),
+                            None => causes,
+                        };
+                        doc.set(lang, text);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The entry for a prose code: the one already read (a second case appends
+/// its description) or a new one.
+fn prose_entry(out: &mut Vec<ErrorCode>, code: &str, case: &str, lang: Lang) -> usize {
+    if let Some(i) = out.iter().position(|o| o.code == code && !o.system) {
+        let prev = out[i].doc.get(lang).unwrap_or_default();
+        if !case.is_empty() && !prev.lines().any(|l| l == case) {
+            let text = if prev.is_empty() {
+                case.to_string()
+            } else {
+                format!("{prev}\n\n{case}")
+            };
+            out[i].doc.set(lang, text);
+        }
+        return i;
+    }
+    out.push(ErrorCode {
+        code: code.to_string(),
+        http_status: None,
+        message: None,
+        doc: Text::new(lang, case.to_string()),
+        system: false,
+    });
+    out.len() - 1
+}
+
+/// The rows of a REST 3 case table as a list: `` - `field`: what went wrong. How to fix. ``
+fn prose_causes(t: &Table) -> String {
+    let Some(h) = t.header.as_ref() else {
+        return String::new();
+    };
+    let labels: Vec<String> = h.iter().map(|c| crate::yfm::header_label(c)).collect();
+    let find = |names: &[&str]| labels.iter().position(|l| names.contains(&l.as_str()));
+    let field = find(&["field", "поле"]);
+    let what = find(&[
+        "error description",
+        "описание ошибки",
+        "description",
+        "описание",
+    ]);
+    let fix = find(&["how to fix", "как исправить"]);
+    let Some(what) = what else {
+        return String::new();
+    };
+    // One line per cell; a cell listing several fields one per line
+    // (`filter`, `select`, `order`) reads as a comma-separated list.
+    let cell = |row: &crate::yfm::Row, c: Option<usize>, sep: &str| {
+        c.and_then(|c| row.cells.get(c))
+            .map(|s| {
+                let s = super::text::clean(s);
+                let lines: Vec<String> = s
+                    .lines()
+                    .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                lines.join(sep)
+            })
+            .unwrap_or_default()
+    };
+    let mut lines = Vec::new();
+    for row in &t.rows {
+        let f = cell(row, field, ", ");
+        let w = cell(row, Some(what), " ");
+        let x = cell(row, fix, " ");
+        if w.is_empty() {
+            continue;
+        }
+        let mut line = String::from("- ");
+        if !f.is_empty() && f != "`-`" && f != "-" {
+            line.push_str(&f);
+            line.push_str(": ");
+        }
+        line.push_str(w.trim_end_matches('.'));
+        if !x.is_empty() {
+            line.push_str(". ");
+            line.push_str(x.trim_end_matches('.'));
+        }
+        line.push('.');
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// Messages the page's JSON error examples give for codes read without one
+/// (`{"error": {"code": "BITRIX_REST_V3_…", "message": "…"}}`).
+pub fn messages_from_examples(errors: &mut [ErrorCode], examples: &[crate::ir::Example]) {
+    for ex in examples {
+        let e = &ex.json["error"];
+        let (Some(code), Some(message)) = (e["code"].as_str(), e["message"].as_str()) else {
+            continue;
+        };
+        let message = message.trim();
+        if message.is_empty() {
+            continue;
+        }
+        for err in errors.iter_mut().filter(|o| o.code == code && !o.system) {
+            err.message.get_or_insert_with(|| message.to_string());
+        }
+    }
 }

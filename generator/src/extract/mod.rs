@@ -613,7 +613,8 @@ fn read_method(
             }
         }
     }
-    let errors = errors::read(page, &secs_of(&secs, Sec::Errors), diags);
+    let mut errors = errors::read(page, &secs_of(&secs, Sec::Errors), diags);
+    errors::messages_from_examples(&mut errors, &examples.errors);
 
     let mut scopes = scopes(page);
     let mut rate = None;

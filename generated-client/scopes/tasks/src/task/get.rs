@@ -97,9 +97,23 @@ pub enum Error {
     ///
     /// The task does not exist or is not visible
     EntityNotFound { description: String },
+    /// `BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION`.
+    ///
+    /// `The request did not pass validation`. Request Validation Errors
+    BitrixRestV3ExceptionValidationRequestvalidationexception { description: String },
+    /// `BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION`.
+    ///
+    /// HTTP 403. Access Error
+    BitrixRestV3ExceptionAccessdeniedexception { description: String },
     /// A system-wide code any method can return (limits, auth, access).
     System { kind: ::b24_runtime::SystemError, code: String, description: String },
     /// A code the docs do not list for this method.
     Other { code: String, description: String },
 }
-bitrix24_core::method_error!(Error { EntityNotFound = "ENTITY_NOT_FOUND", });
+bitrix24_core::method_error!(
+    Error { EntityNotFound = "ENTITY_NOT_FOUND",
+    BitrixRestV3ExceptionValidationRequestvalidationexception =
+    "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+    BitrixRestV3ExceptionAccessdeniedexception =
+    "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION", }
+);
