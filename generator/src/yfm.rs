@@ -263,16 +263,24 @@ impl BlockParser {
                     depth += 1;
                 }
                 Event::Start(Tag::List(_) | Tag::Item | Tag::BlockQuote(_)) => depth += 1,
+                // A tight item (`- string` then the tab's indented table): no paragraph, the
+                // label is the item's first line.
+                Event::End(TagEnd::Item) if depth == 2 && item_label.is_some() => {
+                    if let Some((start, line)) = item_label.take() {
+                        let label = tab_label(src[start..range.end].lines().next().unwrap_or(""));
+                        self.blocks.push(Spanned {
+                            block: Block::Tab(label),
+                            line,
+                        });
+                    }
+                    depth -= 1;
+                }
                 Event::End(TagEnd::List(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
                     depth = depth.saturating_sub(1);
                 }
                 Event::End(TagEnd::Paragraph) if item_label.is_some() => {
                     if let Some((start, line)) = item_label.take() {
-                        let label = src[start..range.end]
-                            .trim()
-                            .trim_start_matches(['-', '*', '+'])
-                            .trim()
-                            .to_string();
+                        let label = tab_label(&src[start..range.end]);
                         self.blocks.push(Spanned {
                             block: Block::Tab(label),
                             line,
@@ -283,6 +291,14 @@ impl BlockParser {
             }
         }
     }
+}
+
+/// A tab's label from its list item's text (`- cURL` → `cURL`).
+fn tab_label(item: &str) -> String {
+    item.trim()
+        .trim_start_matches(['-', '*', '+'])
+        .trim()
+        .to_string()
 }
 
 /// Indented code that holds a fenced block (a tab's code cut off from its
@@ -791,6 +807,20 @@ mod tests {
             let names: Vec<&str> = t.rows.iter().map(|r| r.cells[0].as_str()).collect();
             assert_eq!(names, ["**a**", "**b**"], "{sp:?}");
         }
+    }
+
+    #[test]
+    fn tight_tab_items_have_labels() {
+        let src = "{% list tabs %}\n\n- string\n\n    #|\n    || **Name** | **Description** ||\n    || **A** | x ||\n    |#\n\n- date|datetime\n\n    #|\n    || **Name** | **Description** ||\n    || **B** | y ||\n    |#\n\n{% endlist %}\n";
+        let (blocks, _) = parse(&lines(src));
+        let tabs: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| match &b.block {
+                Block::Tab(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tabs, ["string", "date|datetime"]);
     }
 
     #[test]

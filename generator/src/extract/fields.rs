@@ -266,12 +266,51 @@ impl<'a> FieldReader<'a> {
             .is_some_and(|h| self.page.table_after(h).is_none())
     }
 
+    /// Fields of the field tables of blocks `from..to` (see [`super::tables`]): the main
+    /// table, the group tables after it, the variant tables of its tabs; `None` without a field
+    /// table.
+    pub fn section(&mut self, from: usize, to: usize, under_heading: bool) -> Option<Vec<Field>> {
+        use super::tables::{is_deprecated_group, merge_variants, section_tables};
+        let tables = section_tables(self.page, from, to, under_heading);
+        if tables.is_empty() {
+            return None;
+        }
+        let several_tabs = tables.iter().filter(|t| t.tab.is_some()).count() > 1;
+        let mut fields: Vec<Field> = Vec::new();
+        let mut variants: Vec<(String, Vec<Field>)> = Vec::new();
+        for (i, st) in tables.iter().enumerate() {
+            let mut fs = self.table(st.idx, st.table, st.cols);
+            match &st.tab {
+                Some(tab) if several_tabs => {
+                    self.stats.tables_variants += 1;
+                    variants.push((tab.clone(), fs));
+                    continue;
+                }
+                _ if i > 0 => self.stats.tables_continued += 1,
+                _ => {}
+            }
+            if st.group.as_deref().is_some_and(is_deprecated_group) {
+                fs.iter_mut().for_each(|f| f.deprecated = true);
+            }
+            // A name read already keeps its first reading.
+            for f in fs {
+                if !fields.iter().any(|o| o.name == f.name) {
+                    fields.push(f);
+                }
+            }
+        }
+        for f in merge_variants(variants, self.lang()) {
+            if !fields.iter().any(|o| o.name == f.name) {
+                fields.push(f);
+            }
+        }
+        Some(fields)
+    }
+
     /// Fields of the table an anchor points to.
     fn linked_fields(&mut self, anchor: &str) -> Option<Vec<Field>> {
         let h = self.page.anchor(anchor)?;
-        let (idx, table) = self.page.table_after(h)?;
-        let cols = columns(table)?;
-        Some(self.table(idx, table, cols))
+        self.section(h + 1, self.page.blocks.len(), true)
     }
 
     /// An H3+ heading naming the parameter ("Parameter fields", "Объект result").
@@ -292,12 +331,11 @@ impl<'a> FieldReader<'a> {
             .headings()
             .find(|(_, level, text)| *level >= 3 && forms.contains(&text.to_lowercase()))
             .map(|(i, _, _)| i)?;
-        let (idx, table) = self.page.table_after(h)?;
+        let (idx, _) = self.page.table_after(h)?;
         if self.visited.contains(&idx) {
             return None;
         }
-        let cols = columns(table)?;
-        let fields = self.table(idx, table, cols);
+        let fields = self.section(h + 1, self.page.blocks.len(), true)?;
         (!fields.is_empty()).then_some(fields)
     }
 }

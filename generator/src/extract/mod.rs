@@ -4,6 +4,7 @@
 mod errors;
 pub mod fields;
 pub mod json;
+pub mod tables;
 pub mod text;
 pub mod types;
 
@@ -40,6 +41,10 @@ pub struct Stats {
     pub examples_parsed: u64,
     pub examples_cleaned: u64,
     pub examples_failed: u64,
+    /// Field tables read after a section's main table (bold-titled groups, same columns).
+    pub tables_continued: u64,
+    /// Field tables read as variants (one per tab, merged as optional fields).
+    pub tables_variants: u64,
 }
 
 impl Stats {
@@ -51,6 +56,8 @@ impl Stats {
         self.examples_parsed += o.examples_parsed;
         self.examples_cleaned += o.examples_cleaned;
         self.examples_failed += o.examples_failed;
+        self.tables_continued += o.tables_continued;
+        self.tables_variants += o.tables_variants;
     }
 }
 
@@ -572,9 +579,7 @@ fn read_method(
         .or_else(|| secs.iter().find(|s| s.0 == Sec::Intro));
     let mut params = Vec::new();
     if let Some(&(_, from, to)) = params_sec {
-        if let Some((idx, t, cols)) = fields::first_field_table(page, from, to) {
-            params = reader.table(idx, t, cols);
-        }
+        params = reader.section(from, to, false).unwrap_or_default();
     }
 
     // Result: the returned-data table of the response section.
