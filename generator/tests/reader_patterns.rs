@@ -203,3 +203,109 @@ fn one_table_per_tab_is_variants_merged_as_optional_fields() {
         Some("Least\n\nUsed by: `integer`.")
     );
 }
+
+/// A REST 2 page with the given error section.
+fn errors_page(title: &str, errors: &str) -> String {
+    format!(
+        "# {title}\n\n> Scope: [`crm`](../scopes/permissions.md)\n\n\
+         ## Method Parameters\n\n{TABLE_HEAD}|| **id***\n[`integer`](x.md) | Identifier ||\n|#\n\n\
+         ## Response Handling\n\n```json\n{{\"result\": true}}\n```\n\n\
+         ## Error Handling\n\n{errors}\n"
+    )
+}
+
+fn own_errors(ir: &Ir) -> Vec<(String, Option<u16>, Option<String>)> {
+    ir.methods[0]
+        .errors
+        .iter()
+        .filter(|e| !e.system)
+        .map(|e| (e.code.clone(), e.http_status, e.message.clone()))
+        .collect()
+}
+
+fn has_diagnostic(ir: &Ir, part: &str) -> bool {
+    ir.diagnostics.iter().any(|d| d.message.contains(part))
+}
+
+#[test]
+fn a_code_column_of_statuses_holds_statuses_and_the_example_shows_messages_are_codes() {
+    let table = "#|\n|| **Code** | **Description** | **Value** ||\n\
+        || `400` | `Invalid identifier.` | A wrong id ||\n\
+        || `403` | `Access denied.` | No rights ||\n|#";
+    let sent = format!(
+        "```json\n{{\"error\": \"Invalid identifier.\", \"error_description\": \"A wrong id.\"}}\n```\n\n{table}"
+    );
+    let ir = read_one(
+        "statuses-sent",
+        "crm/thing/crm-thing-delete.md",
+        &errors_page("Delete crm.thing.delete", &sent),
+    );
+    assert_eq!(
+        own_errors(&ir),
+        [
+            ("Invalid identifier.".into(), Some(400), None),
+            ("Access denied.".into(), Some(403), None)
+        ]
+    );
+    assert!(has_diagnostic(&ir, "the Code column holds HTTP statuses"));
+
+    // Without such an example the messages are sent with an empty code.
+    let ir = read_one(
+        "statuses",
+        "crm/thing/crm-thing-delete.md",
+        &errors_page("Delete crm.thing.delete", table),
+    );
+    assert_eq!(
+        own_errors(&ir),
+        [
+            (String::new(), Some(400), Some("Invalid identifier.".into())),
+            (String::new(), Some(403), Some("Access denied.".into()))
+        ]
+    );
+}
+
+#[test]
+fn a_code_column_holding_message_texts() {
+    let table = "#|\n|| **Code** | **Description** ||\n\
+        || `ACCESS_DENIED` | No rights ||\n\
+        || `Access denied! Application context required` | Call it from an application ||\n|#";
+    let ir = read_one(
+        "prose",
+        "crm/thing/crm-thing-delete.md",
+        &errors_page("Delete crm.thing.delete", table),
+    );
+    assert_eq!(
+        own_errors(&ir),
+        [
+            ("ACCESS_DENIED".into(), None, None),
+            (
+                String::new(),
+                None,
+                Some("Access denied! Application context required".into())
+            )
+        ]
+    );
+    assert!(has_diagnostic(&ir, "the Code column holds message texts"));
+}
+
+#[test]
+fn a_title_naming_another_method_yields_to_the_file_name_and_the_calls() {
+    let page = errors_page(
+        "Delete a Trigger ctrigger.delete",
+        "```js\nBX24.callMethod('crm.thing.delete', {id: 1});\n```",
+    )
+    .replace(
+        "## Response Handling",
+        "## Code Examples\n\n```js\nBX24.callMethod('crm.thing.delete', {\"id\": 1});\n```\n\n## Response Handling",
+    );
+    let ir = read_one("title", "crm/thing/crm-thing-delete.md", &page);
+    assert_eq!(ir.methods[0].name, "crm.thing.delete");
+    let d = ir
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains(b24gen::extract::TITLE_NAMES_ANOTHER))
+        .expect("a diagnostic about the title");
+    assert_eq!(d.line, Some(1));
+    assert!(d.message.contains("`ctrigger.delete`"), "{}", d.message);
+    assert!(d.message.contains("the file name and"), "{}", d.message);
+}

@@ -1,7 +1,7 @@
 //! Error tables → [`ErrorCode`]s, plus the system-wide codes.
 
 use super::fields;
-use crate::ir::{Diagnostic, ErrorCode, Lang, Text};
+use crate::ir::{Diagnostic, ErrorCode, Example, Lang, Severity, Text};
 use crate::page::Page;
 use crate::yfm::{Block, Table};
 
@@ -118,24 +118,107 @@ fn is_empty_marker(s: &str) -> bool {
     l.starts_with("empty") || l.starts_with("пуст") || l == "—" || l == "-" || l.is_empty()
 }
 
-/// Errors from the tables of the error sections.
-pub fn read(page: &Page, ranges: &[(usize, usize)], _diags: &mut [Diagnostic]) -> Vec<ErrorCode> {
+/// What the page's JSON error examples send as `error`: whether some sends a message text
+/// (`"error": "Invalid identifier."`), the API's way on those pages.
+fn examples_send_prose(examples: &[Example]) -> bool {
+    examples
+        .iter()
+        .any(|e| e.json["error"].as_str().is_some_and(|c| is_prose(c.trim())))
+}
+
+/// A code cell holding words, not a code (`Access denied! Application context required`).
+fn is_prose(code: &str) -> bool {
+    code.contains(' ') && !code.chars().all(|c| c.is_ascii_digit() || c == ' ')
+}
+
+/// A table whose Code column holds HTTP statuses (`400`) beside a message column: the
+/// statuses are statuses, the messages what the API sends.
+/// Not when a page's error example sends one of the numbers as its code (`"error": 100`).
+fn statuses_as_codes(t: &Table, cols: &Cols, examples: &[Example]) -> bool {
+    let sent: Vec<String> = examples
+        .iter()
+        .filter_map(|e| match &e.json["error"] {
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::String(s) => Some(s.trim().to_string()),
+            _ => None,
+        })
+        .collect();
+    let sent_as_code = t.rows.iter().any(|r| {
+        r.cells
+            .get(cols.code)
+            .is_some_and(|c| sent.contains(&strip(c)))
+    });
+    !sent_as_code
+        && cols.status.is_none()
+        && cols.message.is_some()
+        && t.rows.iter().any(|r| r.cells.get(cols.code).is_some())
+        && t.rows.iter().all(|r| {
+            r.cells
+                .get(cols.code)
+                .map(|c| strip(c))
+                .is_none_or(|c| c.parse::<u16>().is_ok_and(|n| (400..600).contains(&n)))
+        })
+}
+
+/// Errors from the tables of the error sections; `examples` are the page's JSON error
+/// examples (they settle what a message-like Code column means).
+pub fn read(
+    page: &Page,
+    ranges: &[(usize, usize)],
+    examples: &[Example],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ErrorCode> {
     let lang = page.lang;
     let mut out: Vec<ErrorCode> = Vec::new();
     let mut saw_system = false;
+    let prose_on_wire = examples_send_prose(examples);
     for &(from, to) in ranges {
-        for b in &page.blocks[from..to] {
+        for (k, b) in page.blocks[from..to].iter().enumerate() {
             let Block::Table(t) = &b.block else { continue };
             if fields::columns(t).is_some() && columns(t).is_none() {
                 continue;
             }
-            let Some(cols) = columns(t) else { continue };
+            let Some(mut cols) = columns(t) else { continue };
+            let mut read_as = ReadAs::Codes;
+            if statuses_as_codes(t, &cols, examples) {
+                // `Code | Description | Value` with `400` in the Code column.
+                cols.status = Some(cols.code);
+                if let Some(m) = cols.message.take() {
+                    cols.code = m;
+                }
+                read_as = ReadAs::Statuses;
+            }
+            if prose_on_wire {
+                read_as = match read_as {
+                    ReadAs::Statuses => ReadAs::StatusesMessagesSent,
+                    _ => ReadAs::ProseSent,
+                };
+            }
+            let mut noted = false;
             for row in &t.rows {
                 let system = page
                     .origin_file(row.line)
                     .is_some_and(|p| p.ends_with("system-errors.md"));
                 saw_system |= system;
-                if let Some(e) = row_error(&row.cells, &cols, lang, system) {
+                let prose = row
+                    .cells
+                    .get(cols.code)
+                    .is_some_and(|c| is_prose(&strip(c.split('\n').next().unwrap_or(""))));
+                let unusual = match read_as {
+                    ReadAs::Codes | ReadAs::ProseSent => prose,
+                    ReadAs::Statuses | ReadAs::StatusesMessagesSent => true,
+                };
+                if unusual && !system && !noted {
+                    noted = true;
+                    diags.push(Diagnostic {
+                        page: page.id.clone(),
+                        line: page.line(from + k),
+                        severity: Severity::Info,
+                        message: read_as.note().into(),
+                    });
+                }
+                let sent = matches!(read_as, ReadAs::ProseSent | ReadAs::StatusesMessagesSent);
+                if let Some(e) = row_error(&row.cells, &cols, lang, system, sent) {
                     if !out.iter().any(|o| {
                         o.code == e.code
                             && o.message == e.message
@@ -169,7 +252,45 @@ pub fn read(page: &Page, ranges: &[(usize, usize)], _diags: &mut [Diagnostic]) -
     out
 }
 
-fn row_error(cells: &[String], cols: &Cols, lang: Lang, system: bool) -> Option<ErrorCode> {
+/// How an error table's Code column reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReadAs {
+    /// Codes (`ACCESS_DENIED`); a cell of words is a message sent with an empty code.
+    Codes,
+    /// Codes, and the page's error example sends words as the code: a cell of words is a code.
+    ProseSent,
+    /// HTTP statuses; the message column is the message (sent with an empty code).
+    Statuses,
+    /// HTTP statuses, and the page's error example sends messages as codes.
+    StatusesMessagesSent,
+}
+
+impl ReadAs {
+    fn note(self) -> &'static str {
+        match self {
+            ReadAs::Statuses => {
+                "error table: the Code column holds HTTP statuses; read as statuses, the messages as messages sent with an empty code"
+            }
+            ReadAs::StatusesMessagesSent => {
+                "error table: the Code column holds HTTP statuses and the page's error example sends a message as the code; read as statuses, the messages as codes"
+            }
+            ReadAs::ProseSent => {
+                "error table: the Code column holds message texts and the page's error example sends one as the code; read as codes"
+            }
+            ReadAs::Codes => {
+                "error table: the Code column holds message texts; read as messages sent with an empty code"
+            }
+        }
+    }
+}
+
+fn row_error(
+    cells: &[String],
+    cols: &Cols,
+    lang: Lang,
+    system: bool,
+    prose_sent: bool,
+) -> Option<ErrorCode> {
     let code_cell = cells.get(cols.code)?;
     // `CODE` + newline + message (system errors), or just the code.
     let (code_part, msg_part) = match code_cell.split_once('\n') {
@@ -179,7 +300,7 @@ fn row_error(cells: &[String], cols: &Cols, lang: Lang, system: bool) -> Option<
     let raw = strip(code_part);
     let code = if is_empty_marker(&raw) {
         String::new()
-    } else if raw.contains(' ') && !raw.chars().all(|c| c.is_ascii_digit() || c == ' ') {
+    } else if is_prose(&raw) && !prose_sent {
         // Prose in the code column ("Access denied"): keep it as the message.
         return Some(ErrorCode {
             code: String::new(),
@@ -377,7 +498,7 @@ fn prose_causes(t: &Table) -> String {
 
 /// Messages the page's JSON error examples give for codes read without one
 /// (`{"error": {"code": "BITRIX_REST_V3_…", "message": "…"}}`).
-pub fn messages_from_examples(errors: &mut [ErrorCode], examples: &[crate::ir::Example]) {
+pub fn messages_from_examples(errors: &mut [ErrorCode], examples: &[Example]) {
     for ex in examples {
         let e = &ex.json["error"];
         let (Some(code), Some(message)) = (e["code"].as_str(), e["message"].as_str()) else {
