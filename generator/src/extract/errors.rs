@@ -252,6 +252,11 @@ pub fn read(
     out
 }
 
+/// The start of the diagnostic about a Code column of message texts (`report` counts them).
+pub const CODE_COLUMN_MESSAGES: &str = "error table: the Code column holds message texts";
+/// The start of the diagnostic about a Code column of HTTP statuses (`report` counts them).
+pub const CODE_COLUMN_STATUSES: &str = "error table: the Code column holds HTTP statuses";
+
 /// How an error table's Code column reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ReadAs {

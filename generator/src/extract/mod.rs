@@ -2,6 +2,7 @@
 //! metadata, parameters, result, errors and examples.
 
 mod errors;
+pub use errors::{CODE_COLUMN_MESSAGES, CODE_COLUMN_STATUSES};
 pub mod fields;
 pub mod json;
 pub mod tables;

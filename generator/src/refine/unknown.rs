@@ -20,6 +20,9 @@ use serde_json::Value;
 use super::step;
 use crate::ir::{Diagnostic, Field, Kind, Method, Severity, Type};
 
+/// What the diagnostic about a settled row says (`report` counts them).
+pub const SETTLED: &str = "typed `unknown`;";
+
 /// Settles the `unknown` rows of the params (against the request examples) and of the result's
 /// fields (samples only; the response examples are `ty`'s); returns the diagnostics.
 pub fn method(m: &mut Method) -> Vec<Diagnostic> {
@@ -121,7 +124,7 @@ fn settle(f: &mut Field, sent: &[&Value]) -> Option<String> {
     let name = kind.name();
     f.ty.kind = kind;
     Some(format!(
-        "typed `unknown`; {}: taken as {name}",
+        "{SETTLED} {}: taken as {name}",
         evidence.join(" and ")
     ))
 }
