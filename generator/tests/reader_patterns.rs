@@ -309,3 +309,40 @@ fn a_title_naming_another_method_yields_to_the_file_name_and_the_calls() {
     assert!(d.message.contains("`ctrigger.delete`"), "{}", d.message);
     assert!(d.message.contains("the file name and"), "{}", d.message);
 }
+
+#[test]
+fn report_counts_the_patterns() {
+    let root: PathBuf = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("reader-patterns")
+        .join("report")
+        .join("api-reference");
+    let _ = std::fs::remove_dir_all(&root);
+    let section = format!(
+        "{TABLE_HEAD}|| **TITLE**\n[`string`](x.md) | Title ||\n|#\n\n\
+         **Import**\n\n{TABLE_HEAD}|| **DATE_CREATE**\n[`datetime`](x.md) | Created ||\n|#"
+    );
+    let pages = [
+        ("crm/thing/crm-thing-add.md", fields_page(&section)),
+        (
+            "tasks/result/tasks-task-result-get-rest-v3.md",
+            page(&format!("{ACCESS}\n\n{NOT_FOUND}")),
+        ),
+    ];
+    for (rel, text) in &pages {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create the folder");
+        std::fs::write(&path, text).expect("write the page");
+    }
+    let reading = b24gen::read(&[root]);
+    let p = b24gen::report::Report::new(&reading).patterns;
+    assert_eq!(
+        (p.tables_continued, p.tables_variants),
+        (1, 0),
+        "group tables"
+    );
+    assert_eq!(
+        (p.rest3_methods, p.rest3_codes, p.rest3_without_own_codes),
+        (1, 2, 0)
+    );
+    assert_eq!((p.unknown_settled, p.unknown_left), (0, 0));
+}
