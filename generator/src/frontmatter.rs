@@ -49,6 +49,7 @@ pub fn schema_fields(schema: &Value, lang: Lang) -> Vec<Field> {
                 .unwrap_or_default(),
             from_example: false,
             literal: false,
+            samples: Vec::new(),
         })
         .collect()
 }

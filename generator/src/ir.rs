@@ -190,6 +190,10 @@ pub struct Field {
     /// a request example sends it as is.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub literal: bool,
+    /// The values an older layout's Example column gives (`chat29`, `256`, `'Y'`), as written;
+    /// `refine` settles an `unknown` type from them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<String>,
 }
 
 /// One allowed value and what it means.

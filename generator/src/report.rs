@@ -41,6 +41,98 @@ pub struct Report {
     /// Docs mistakes the conformance suite found (its reviewed exception list), to report
     /// upstream.
     pub docs_mistakes: Vec<crate::conformance::Exception>,
+    /// The page layouts that were once dropped or left untyped (issue 15), so a docs release
+    /// shows at a glance what is still unread.
+    pub patterns: Patterns,
+}
+
+/// Counts of the reader's hard layouts: what was read, and what is still unread.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Patterns {
+    /// 1. Field tables read after a section's main table (bold-titled groups).
+    pub tables_continued: u64,
+    /// 1. Field tables read as variants (one per tab).
+    pub tables_variants: u64,
+    /// 2. Rows typed `unknown` that the Example column or a call example settled.
+    pub unknown_settled: u64,
+    /// 2. Rows typed `unknown` still untyped.
+    pub unknown_left: u64,
+    /// 3. Union types in params / results (at any depth).
+    pub unions_in_params: u64,
+    pub unions_in_results: u64,
+    /// 4. Error tables whose Code column holds message texts / HTTP statuses.
+    pub code_column_messages: u64,
+    pub code_column_statuses: u64,
+    /// 5. Pages whose H1 names another method than the one read.
+    pub title_names_another: u64,
+    /// 6. REST 3 methods, their own error codes, and those with none but the system-wide.
+    pub rest3_methods: u64,
+    pub rest3_codes: u64,
+    pub rest3_without_own_codes: u64,
+}
+
+impl Patterns {
+    fn new(r: &Reading) -> Patterns {
+        let ir = &r.ir;
+        let count = |part: &str| {
+            ir.diagnostics
+                .iter()
+                .filter(|d| d.message.contains(part))
+                .count() as u64
+        };
+        let mut p = Patterns {
+            tables_continued: r.stats.tables_continued,
+            tables_variants: r.stats.tables_variants,
+            unknown_settled: count(crate::refine::unknown::SETTLED),
+            code_column_messages: count(crate::extract::CODE_COLUMN_MESSAGES),
+            code_column_statuses: count(crate::extract::CODE_COLUMN_STATUSES),
+            title_names_another: count(crate::extract::TITLE_NAMES_ANOTHER),
+            ..Patterns::default()
+        };
+        for m in &ir.methods {
+            let (left, unions) = walk(&m.params);
+            p.unknown_left += left;
+            p.unions_in_params += unions;
+            if let Some(r) = &m.result {
+                let (left, unions) = walk_type(r);
+                p.unknown_left += left;
+                p.unions_in_results += unions;
+            }
+            if m.rest_version == 3 {
+                let own = m.errors.iter().filter(|e| !e.system).count() as u64;
+                p.rest3_methods += 1;
+                p.rest3_codes += own;
+                p.rest3_without_own_codes += u64::from(own == 0);
+            }
+        }
+        p
+    }
+}
+
+/// (rows typed `unknown` still `any`, unions) in fields at any depth.
+fn walk(fields: &[Field]) -> (u64, u64) {
+    fields.iter().fold((0, 0), |(l, u), f| {
+        let (l2, u2) = walk_type(&f.ty);
+        (l + l2, u + u2)
+    })
+}
+
+fn walk_type(t: &crate::ir::Type) -> (u64, u64) {
+    use crate::ir::Kind;
+    let here = match &t.kind {
+        Kind::Any if t.doc.trim().eq_ignore_ascii_case("unknown") => (1, 0),
+        Kind::Union { variants } => variants.iter().fold((0, 1), |(l, u), v| {
+            let (l2, u2) = walk_type(v);
+            (l + l2, u + u2)
+        }),
+        Kind::Array { item } => walk_type(item),
+        _ => (0, 0),
+    };
+    let (l, u) = t.fields().map_or((0, 0), |fs| match &t.kind {
+        crate::ir::Kind::Object { .. } => walk(fs),
+        _ => (0, 0),
+    });
+    (here.0 + l, here.1 + u)
 }
 
 /// Fields (at any depth) only a request example shows.
@@ -159,6 +251,7 @@ impl Report {
             diagnostics,
             top_diagnostics: top,
             docs_mistakes: Vec::new(),
+            patterns: Patterns::new(r),
         }
     }
 
@@ -244,6 +337,38 @@ impl Report {
         for (m, n) in &self.top_diagnostics {
             let _ = writeln!(o, "  {n:6}  {m}");
         }
+        let p = &self.patterns;
+        let _ = writeln!(o, "hard layouts (read / still unread):");
+        let _ = writeln!(
+            o,
+            "  1 sections of several tables: {} group tables, {} variant tables read",
+            p.tables_continued, p.tables_variants
+        );
+        let _ = writeln!(
+            o,
+            "  2 rows typed `unknown`: {} settled by samples or calls, {} still untyped",
+            p.unknown_settled, p.unknown_left
+        );
+        let _ = writeln!(
+            o,
+            "  3 unions: {} in params, {} in results",
+            p.unions_in_params, p.unions_in_results
+        );
+        let _ = writeln!(
+            o,
+            "  4 error tables with a Code column of message texts: {}, of HTTP statuses: {}",
+            p.code_column_messages, p.code_column_statuses
+        );
+        let _ = writeln!(
+            o,
+            "  5 titles naming another method: {}",
+            p.title_names_another
+        );
+        let _ = writeln!(
+            o,
+            "  6 REST 3 methods: {}, own error codes read: {}, with system codes only: {}",
+            p.rest3_methods, p.rest3_codes, p.rest3_without_own_codes
+        );
         let _ = writeln!(
             o,
             "docs mistakes found by the conformance suite: {}",

@@ -263,16 +263,24 @@ impl BlockParser {
                     depth += 1;
                 }
                 Event::Start(Tag::List(_) | Tag::Item | Tag::BlockQuote(_)) => depth += 1,
+                // A tight item (`- string` then the tab's indented table): no paragraph, the
+                // label is the item's first line.
+                Event::End(TagEnd::Item) if depth == 2 && item_label.is_some() => {
+                    if let Some((start, line)) = item_label.take() {
+                        let label = tab_label(src[start..range.end].lines().next().unwrap_or(""));
+                        self.blocks.push(Spanned {
+                            block: Block::Tab(label),
+                            line,
+                        });
+                    }
+                    depth -= 1;
+                }
                 Event::End(TagEnd::List(_) | TagEnd::Item | TagEnd::BlockQuote(_)) => {
                     depth = depth.saturating_sub(1);
                 }
                 Event::End(TagEnd::Paragraph) if item_label.is_some() => {
                     if let Some((start, line)) = item_label.take() {
-                        let label = src[start..range.end]
-                            .trim()
-                            .trim_start_matches(['-', '*', '+'])
-                            .trim()
-                            .to_string();
+                        let label = tab_label(&src[start..range.end]);
                         self.blocks.push(Spanned {
                             block: Block::Tab(label),
                             line,
@@ -283,6 +291,14 @@ impl BlockParser {
             }
         }
     }
+}
+
+/// A tab's label from its list item's text (`- cURL` → `cURL`).
+fn tab_label(item: &str) -> String {
+    item.trim()
+        .trim_start_matches(['-', '*', '+'])
+        .trim()
+        .to_string()
 }
 
 /// Indented code that holds a fenced block (a tab's code cut off from its
@@ -388,10 +404,12 @@ pub fn parse_table(lines: &Expanded, start: usize) -> (Table, usize, Vec<Problem
     while i < lines.len() {
         let raw = lines.line_text(i);
         // Remove the table's own indentation (tables inside list tabs).
+        // `cut` is a byte offset: the first character past the indentation
+        // (a multi-byte space such as NBSP counts as its bytes, not as one).
         let cut = raw
             .char_indices()
-            .take_while(|(k, c)| *k < indent && c.is_whitespace())
-            .count();
+            .find(|(k, c)| *k >= indent || !c.is_whitespace())
+            .map_or(raw.len(), |(k, _)| k);
         let line = &raw[cut..];
         let t = line.trim();
         if !tok.in_fence() {
@@ -765,6 +783,34 @@ mod tests {
         let names: Vec<&str> = t.rows.iter().map(|r| r.cells[0].as_str()).collect();
         assert_eq!(names, ["**a**", "**b**", "**c**"]);
         assert!(t.repaired >= 2);
+    }
+
+    #[test]
+    fn multibyte_spaces_in_indentation_are_cut_on_char_boundaries() {
+        // An indented table whose rows start with a space then an NBSP (or
+        // an ideographic space): cutting by character count sliced bytes.
+        for sp in ["\u{a0}", "\u{3000}", "\u{2003}"] {
+            let src = format!(
+                "    #|\n    || **Name** | **Description** ||\n {sp}|| **a** | x ||\n{sp}{sp}{sp}|| **b** | y ||\n \t{sp}\n    |#\n"
+            );
+            let t = table(&src);
+            let names: Vec<&str> = t.rows.iter().map(|r| r.cells[0].as_str()).collect();
+            assert_eq!(names, ["**a**", "**b**"], "{sp:?}");
+        }
+    }
+
+    #[test]
+    fn tight_tab_items_have_labels() {
+        let src = "{% list tabs %}\n\n- string\n\n    #|\n    || **Name** | **Description** ||\n    || **A** | x ||\n    |#\n\n- date|datetime\n\n    #|\n    || **Name** | **Description** ||\n    || **B** | y ||\n    |#\n\n{% endlist %}\n";
+        let (blocks, _) = parse(&lines(src));
+        let tabs: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| match &b.block {
+                Block::Tab(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tabs, ["string", "date|datetime"]);
     }
 
     #[test]

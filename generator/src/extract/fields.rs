@@ -17,6 +17,8 @@ pub struct Columns {
     pub ty: Option<usize>,
     pub desc: Option<usize>,
     pub default: Option<usize>,
+    /// The Example column of older layouts (`Parameter | Example | Description | Revision`).
+    pub example: Option<usize>,
 }
 
 const NAME_LABELS: &[&str] = &[
@@ -43,6 +45,7 @@ pub fn columns(table: &Table) -> Option<Columns> {
             ty: None,
             desc: (first.cells.len() > 1).then_some(1),
             default: None,
+            example: None,
         });
     };
     if !NAME_LABELS.contains(&crate::yfm::header_label(&header[0]).as_str()) {
@@ -56,7 +59,10 @@ pub fn columns(table: &Table) -> Option<Columns> {
             .find(|(_, h)| names.contains(&crate::yfm::header_label(h).as_str()))
             .map(|(i, _)| i)
     };
-    let desc = find(&["description", "описание"]).or((header.len() > 1).then_some(1));
+    let example = find(&["example", "пример"]);
+    let desc = find(&["description", "описание"])
+        .or((header.len() > 1).then_some(1))
+        .filter(|d| Some(*d) != example);
     let ty = find(&["type", "тип"]);
     // A "Method | Description" or "Code | …" list is not a field table.
     let ty = ty.or_else(|| header[0].contains('`').then_some(0).map(|_| usize::MAX));
@@ -70,6 +76,7 @@ pub fn columns(table: &Table) -> Option<Columns> {
             "по умолчанию",
             "значение по умолчанию",
         ]),
+        example,
     })
 }
 
@@ -174,12 +181,15 @@ impl<'a> FieldReader<'a> {
                 Some(t) => t.clone(),
                 None => nc.rest.clone(),
             };
-            let field = self.field(
+            let mut field = self.field(
                 nc,
                 &type_md,
                 desc_md,
                 cols.default.and_then(|d| row.cells.get(d)),
             );
+            if let Some(cell) = cols.example.and_then(|e| row.cells.get(e)) {
+                field.samples = samples(cell);
+            }
             fields.push(field);
         }
         self.visited.pop();
@@ -245,6 +255,7 @@ impl<'a> FieldReader<'a> {
             doc: Text::new(lang, text::clean(desc_md)),
             from_example: false,
             literal: false,
+            samples: Vec::new(),
         }
     }
 
@@ -255,12 +266,51 @@ impl<'a> FieldReader<'a> {
             .is_some_and(|h| self.page.table_after(h).is_none())
     }
 
+    /// Fields of the field tables of blocks `from..to` (see [`super::tables`]): the main
+    /// table, the group tables after it, the variant tables of its tabs; `None` without a field
+    /// table.
+    pub fn section(&mut self, from: usize, to: usize, under_heading: bool) -> Option<Vec<Field>> {
+        use super::tables::{is_deprecated_group, merge_variants, section_tables};
+        let tables = section_tables(self.page, from, to, under_heading);
+        if tables.is_empty() {
+            return None;
+        }
+        let several_tabs = tables.iter().filter(|t| t.tab.is_some()).count() > 1;
+        let mut fields: Vec<Field> = Vec::new();
+        let mut variants: Vec<(String, Vec<Field>)> = Vec::new();
+        for (i, st) in tables.iter().enumerate() {
+            let mut fs = self.table(st.idx, st.table, st.cols);
+            match &st.tab {
+                Some(tab) if several_tabs => {
+                    self.stats.tables_variants += 1;
+                    variants.push((tab.clone(), fs));
+                    continue;
+                }
+                _ if i > 0 => self.stats.tables_continued += 1,
+                _ => {}
+            }
+            if st.group.as_deref().is_some_and(is_deprecated_group) {
+                fs.iter_mut().for_each(|f| f.deprecated = true);
+            }
+            // A name read already keeps its first reading.
+            for f in fs {
+                if !fields.iter().any(|o| o.name == f.name) {
+                    fields.push(f);
+                }
+            }
+        }
+        for f in merge_variants(variants, self.lang()) {
+            if !fields.iter().any(|o| o.name == f.name) {
+                fields.push(f);
+            }
+        }
+        Some(fields)
+    }
+
     /// Fields of the table an anchor points to.
     fn linked_fields(&mut self, anchor: &str) -> Option<Vec<Field>> {
         let h = self.page.anchor(anchor)?;
-        let (idx, table) = self.page.table_after(h)?;
-        let cols = columns(table)?;
-        Some(self.table(idx, table, cols))
+        self.section(h + 1, self.page.blocks.len(), true)
     }
 
     /// An H3+ heading naming the parameter ("Parameter fields", "Объект result").
@@ -281,14 +331,37 @@ impl<'a> FieldReader<'a> {
             .headings()
             .find(|(_, level, text)| *level >= 3 && forms.contains(&text.to_lowercase()))
             .map(|(i, _, _)| i)?;
-        let (idx, table) = self.page.table_after(h)?;
+        let (idx, _) = self.page.table_after(h)?;
         if self.visited.contains(&idx) {
             return None;
         }
-        let cols = columns(table)?;
-        let fields = self.table(idx, table, cols);
+        let fields = self.section(h + 1, self.page.blocks.len(), true)?;
         (!fields.is_empty()).then_some(fields)
     }
+}
+
+/// The values of an Example cell: its code spans split like type tokens (`` `chat29` or `256` ``,
+/// `` `'Y'|'N'` ``), else its lines and the parts between "or"/"или"; placeholders (`-`, `...`)
+/// are not values.
+pub fn samples(cell: &str) -> Vec<String> {
+    let spans = tokens(cell);
+    let parts: Vec<String> = if spans.is_empty() {
+        cell.lines()
+            .flat_map(|l| l.split(" or ").flat_map(|p| p.split(" или ")))
+            .map(|p| p.trim().to_string())
+            .filter(|p| !matches!(p.as_str(), "or" | "или"))
+            .collect()
+    } else {
+        spans
+    };
+    let mut out: Vec<String> = Vec::new();
+    for p in parts {
+        let placeholder = p.is_empty() || p.chars().all(|c| matches!(c, '-' | '—' | '.' | '…'));
+        if !placeholder && !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// Y/N chars and closed string sets.

@@ -2,8 +2,10 @@
 //! metadata, parameters, result, errors and examples.
 
 mod errors;
+pub use errors::{CODE_COLUMN_MESSAGES, CODE_COLUMN_STATUSES};
 pub mod fields;
 pub mod json;
+pub mod tables;
 pub mod text;
 pub mod types;
 
@@ -40,6 +42,10 @@ pub struct Stats {
     pub examples_parsed: u64,
     pub examples_cleaned: u64,
     pub examples_failed: u64,
+    /// Field tables read after a section's main table (bold-titled groups, same columns).
+    pub tables_continued: u64,
+    /// Field tables read as variants (one per tab, merged as optional fields).
+    pub tables_variants: u64,
 }
 
 impl Stats {
@@ -51,6 +57,8 @@ impl Stats {
         self.examples_parsed += o.examples_parsed;
         self.examples_cleaned += o.examples_cleaned;
         self.examples_failed += o.examples_failed;
+        self.tables_continued += o.tables_continued;
+        self.tables_variants += o.tables_variants;
     }
 }
 
@@ -297,8 +305,72 @@ fn classify_and_read(
             &format!("names `{name}` but has no `Scope` / `Who can execute` line"),
         );
     }
+    if page
+        .front
+        .as_ref()
+        .and_then(|f| f.method.as_ref())
+        .is_none()
+    {
+        if let Some(message) = name_conflict(page, &title_tokens, &file_stem, &name) {
+            diags.push(Diagnostic {
+                page: page.id.clone(),
+                line: page.title().and_then(|(_, h1)| page.line(h1)),
+                severity: Severity::Warning,
+                message,
+            });
+        }
+    }
     let m = read_method(page, name, stats, diags);
     (PageKind::Method, Extracted::Method(Box::new(m)))
+}
+
+/// What a diagnostic about a title naming another method says (`report` counts them).
+pub const TITLE_NAMES_ANOTHER: &str = "the title names another method";
+
+/// When the page's H1 names a method other than the one read (decided by the file name and
+/// the examples' calls, see [`method_name`]): the evidence, for a diagnostic.
+fn name_conflict(
+    page: &Page,
+    title_tokens: &[&str],
+    file_stem: &str,
+    name: &str,
+) -> Option<String> {
+    let in_title: Vec<&str> = title_tokens
+        .iter()
+        .copied()
+        .filter(|t| METHOD_NAME.is_match(t))
+        .collect();
+    // Method names are case-insensitive: `landing.repowidget.getlist` is `getList`.
+    if in_title.is_empty() || in_title.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+        return None;
+    }
+    let calls = page
+        .blocks
+        .iter()
+        .filter_map(|b| match &b.block {
+            Block::Code { text, .. } => Some(text),
+            _ => None,
+        })
+        .flat_map(|t| CALL_NAME.captures_iter(t).map(|c| c[1].to_string()))
+        .filter(|c| c == name)
+        .count();
+    let compact = |n: &str| norm_name(n).replace('-', "");
+    let mut evidence = Vec::new();
+    if compact(file_stem) == compact(name) {
+        evidence.push("the file name".to_string());
+    }
+    if calls > 0 {
+        evidence.push(format!("{calls} example call(s)"));
+    }
+    if evidence.is_empty() {
+        evidence.push("the intro".to_string());
+    }
+    let titled: Vec<String> = in_title.iter().map(|t| format!("`{t}`")).collect();
+    Some(format!(
+        "{TITLE_NAMES_ANOTHER} ({}) than {} (`{name}`); read as `{name}`",
+        titled.join(", "),
+        evidence.join(" and ")
+    ))
 }
 
 /// The method a page documents (FORMAT-NOTES §9.1).
@@ -572,9 +644,7 @@ fn read_method(
         .or_else(|| secs.iter().find(|s| s.0 == Sec::Intro));
     let mut params = Vec::new();
     if let Some(&(_, from, to)) = params_sec {
-        if let Some((idx, t, cols)) = fields::first_field_table(page, from, to) {
-            params = reader.table(idx, t, cols);
-        }
+        params = reader.section(from, to, false).unwrap_or_default();
     }
 
     // Result: the returned-data table of the response section.
@@ -613,7 +683,8 @@ fn read_method(
             }
         }
     }
-    let errors = errors::read(page, &secs_of(&secs, Sec::Errors), diags);
+    let mut errors = errors::read(page, &secs_of(&secs, Sec::Errors), &examples.errors, diags);
+    errors::messages_from_examples(&mut errors, &examples.errors);
 
     let mut scopes = scopes(page);
     let mut rate = None;

@@ -52,6 +52,7 @@ use serde_json::Value;
 use crate::ir::{Diagnostic, Event, Field, Kind, Method, Type};
 
 pub mod requests;
+pub mod unknown;
 
 /// The placeholder row of a filter's operator keys (the runtime's conformance checker knows it
 /// from the same place).
@@ -60,6 +61,7 @@ pub use b24_spec::placeholder::FILTER_OPERATOR_KEYS;
 /// Applies every rule to one method, then the request examples' own (see [`requests`]);
 /// returns what those changed.
 pub fn method(m: &mut Method) -> Vec<Diagnostic> {
+    let mut settled = unknown::method(m);
     let requests: Vec<&Value> = m.examples.requests.iter().map(|e| &e.json).collect();
     fields(&mut m.params, &requests);
     filter_lists(&mut m.params, &requests);
@@ -82,7 +84,8 @@ pub fn method(m: &mut Method) -> Vec<Diagnostic> {
         list_of_objects(r, &results);
         ty(r, &results);
     }
-    requests::method(m)
+    settled.extend(requests::method(m));
+    settled
 }
 
 /// Applies the rules to one event's payload.

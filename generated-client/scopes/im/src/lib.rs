@@ -15,7 +15,7 @@
 //! use bitrix24_im::dialog::read;
 //!
 //! let client = Client::webhook("https://example.bitrix24.com/rest/1/your-webhook-code/")?;
-//! match read::Params::new("1", "1").send(&client).await {
+//! match read::Params::new("1", 1).send(&client).await {
 //!     Ok(answer) => println!("{:?}", answer.result),
 //!     Err(Error::Api(read::Error::MessageIdError(e))) => println!("MESSAGE_ID_ERROR: {}", e.description),
 //!     Err(Error::Api(e)) => println!("the portal refused: {e}"),

@@ -101,6 +101,14 @@ pub struct Fields {
     /// (wire name `CONTACT_ID`, type `crm_contact`, deprecated)
     #[deprecated]
     pub contact_id: Option<i64>,
+    /// When the deal was created
+    ///
+    /// (wire name `DATE_CREATE`, type `datetime`)
+    pub date_create: Option<::b24_runtime::wire::DateTime>,
+    /// Who created the deal
+    ///
+    /// (wire name `CREATED_BY_ID`, type `user`)
+    pub created_by_id: Option<i64>,
     /// Keys the docs give only as a pattern (`UF_CRM_...`), set with `extra`.
     pub extra: ::b24_runtime::wire::Object,
 }
@@ -122,20 +130,23 @@ impl Fields {
 ::b24_runtime::support::setters!(
     Fields { title : String, type_id : String, opened : ::b24_runtime::wire::YesNo,
     opportunity : f64, contact_ids : Vec < i64 >, begindate : ::b24_runtime::wire::Date,
-    utm_medium : UtmMedium, #[deprecated] contact_id : i64, }
+    utm_medium : UtmMedium, #[deprecated] contact_id : i64, date_create :
+    ::b24_runtime::wire::DateTime, created_by_id : i64, }
 );
 ::b24_runtime::support::params_serialize!(
     Fields { opt "TITLE" => title, opt "TYPE_ID" => type_id, opt "OPENED" => opened, opt
     "OPPORTUNITY" => opportunity, opt "CONTACT_IDS" => contact_ids, opt "BEGINDATE" =>
-    begindate, opt "UTM_MEDIUM" => utm_medium, opt "CONTACT_ID" => contact_id, } extra
+    begindate, opt "UTM_MEDIUM" => utm_medium, opt "CONTACT_ID" => contact_id, opt
+    "DATE_CREATE" => date_create, opt "CREATED_BY_ID" => created_by_id, } extra
 );
 #[cfg(feature = "conformance")]
 ::b24_runtime::conformance_params!(
     Fields { opt "TITLE" => title : lenient, opt "TYPE_ID" => type_id : lenient, opt
     "OPENED" => opened : plain, opt "OPPORTUNITY" => opportunity : lenient, opt
     "CONTACT_IDS" => contact_ids : lenient_vec, opt "BEGINDATE" => begindate : plain, opt
-    "UTM_MEDIUM" => utm_medium : plain, opt "CONTACT_ID" => contact_id : lenient, }
-    extra["UF_CRM_..."]
+    "UTM_MEDIUM" => utm_medium : plain, opt "CONTACT_ID" => contact_id : lenient, opt
+    "DATE_CREATE" => date_create : plain, opt "CREATED_BY_ID" => created_by_id : lenient,
+    } extra["UF_CRM_..."]
 );
 /// The object in `params`.
 #[derive(Debug, Clone, Default)]

@@ -33,18 +33,15 @@ pub struct Params {
     /// - **XXX** – recipient's identifier if the message is for a private dialog
     ///
     /// (wire name `DIALOG_ID`, type `unknown`, **required**)
-    pub dialog_id: ::serde_json::Value,
+    pub dialog_id: String,
     /// Identifier of the last read message in the dialog
     ///
     /// (wire name `MESSAGE_ID`, type `unknown`, **required**)
-    pub message_id: ::serde_json::Value,
+    pub message_id: i64,
 }
 impl Params {
     /// Creates the parameters from the required ones (`DIALOG_ID`, `MESSAGE_ID`).
-    pub fn new(
-        dialog_id: impl Into<::serde_json::Value>,
-        message_id: impl Into<::serde_json::Value>,
-    ) -> Self {
+    pub fn new(dialog_id: impl Into<String>, message_id: impl Into<i64>) -> Self {
         Self {
             dialog_id: dialog_id.into(),
             message_id: message_id.into(),
@@ -56,8 +53,8 @@ impl Params {
 );
 #[cfg(feature = "conformance")]
 ::b24_runtime::conformance_params!(
-    Params { req "DIALOG_ID" => dialog_id : plain, req "MESSAGE_ID" => message_id :
-    plain, }
+    Params { req "DIALOG_ID" => dialog_id : lenient, req "MESSAGE_ID" => message_id :
+    lenient, }
 );
 /// The `result` of the call.
 #[derive(Debug, Clone, Default)]

@@ -41,18 +41,15 @@ pub struct Params {
     /// - **XXX** – identifier of the recipient, if the message is for a private dialog
     ///
     /// (wire name `DIALOG_ID`, type `unknown`, **required**)
-    pub dialog_id: ::serde_json::Value,
+    pub dialog_id: String,
     /// Identifier of the first unread message
     ///
     /// (wire name `MESSAGE_ID`, type `unknown`, **required**)
-    pub message_id: ::serde_json::Value,
+    pub message_id: i64,
 }
 impl Params {
     /// Creates the parameters from the required ones (`DIALOG_ID`, `MESSAGE_ID`).
-    pub fn new(
-        dialog_id: impl Into<::serde_json::Value>,
-        message_id: impl Into<::serde_json::Value>,
-    ) -> Self {
+    pub fn new(dialog_id: impl Into<String>, message_id: impl Into<i64>) -> Self {
         Self {
             dialog_id: dialog_id.into(),
             message_id: message_id.into(),
@@ -64,8 +61,8 @@ impl Params {
 );
 #[cfg(feature = "conformance")]
 ::b24_runtime::conformance_params!(
-    Params { req "DIALOG_ID" => dialog_id : plain, req "MESSAGE_ID" => message_id :
-    plain, }
+    Params { req "DIALOG_ID" => dialog_id : lenient, req "MESSAGE_ID" => message_id :
+    lenient, }
 );
 /// Errors of `im.dialog.unread`: the codes its page documents, the system-wide ones, and any other.
 #[derive(Debug, Clone)]

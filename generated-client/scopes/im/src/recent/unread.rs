@@ -35,28 +35,28 @@ pub struct Params {
     /// - **XXX** – recipient's identifier if the message is for a private conversation
     ///
     /// (wire name `DIALOG_ID`, type `unknown`, **required**)
-    pub dialog_id: ::serde_json::Value,
+    pub dialog_id: String,
     /// Set / remove the "unread" label on the dialog - `'Y'|'N'`
     ///
     /// (wire name `ACTION`, type `unknown`)
-    pub action: Option<::serde_json::Value>,
+    pub action: Option<::b24_runtime::wire::YesNo>,
 }
 impl Params {
     /// Creates the parameters from the required ones (`DIALOG_ID`).
-    pub fn new(dialog_id: impl Into<::serde_json::Value>) -> Self {
+    pub fn new(dialog_id: impl Into<String>) -> Self {
         Self {
             dialog_id: dialog_id.into(),
             action: None,
         }
     }
 }
-::b24_runtime::support::setters!(Params { action : ::serde_json::Value, });
+::b24_runtime::support::setters!(Params { action : ::b24_runtime::wire::YesNo, });
 ::b24_runtime::support::params_serialize!(
     Params { req "DIALOG_ID" => dialog_id, opt "ACTION" => action, }
 );
 #[cfg(feature = "conformance")]
 ::b24_runtime::conformance_params!(
-    Params { req "DIALOG_ID" => dialog_id : plain, opt "ACTION" => action : plain, }
+    Params { req "DIALOG_ID" => dialog_id : lenient, opt "ACTION" => action : plain, }
 );
 /// Errors of `im.recent.unread`: the codes its page documents, the system-wide ones, and any other.
 #[derive(Debug, Clone)]

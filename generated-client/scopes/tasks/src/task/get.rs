@@ -100,9 +100,27 @@ pub enum Error {
     ///
     /// The task does not exist or is not visible
     EntityNotFound(::std::boxed::Box<::b24_runtime::ApiError>),
+    /// `BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION`.
+    ///
+    /// `The request did not pass validation`. Request Validation Errors
+    BitrixRestV3ExceptionValidationRequestvalidationexception(
+        ::std::boxed::Box<::b24_runtime::ApiError>,
+    ),
+    /// `BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION`.
+    ///
+    /// HTTP 403. Access Error
+    BitrixRestV3ExceptionAccessdeniedexception(
+        ::std::boxed::Box<::b24_runtime::ApiError>,
+    ),
     /// A system-wide code any method can return (limits, auth, access).
     System(::b24_runtime::SystemError, ::std::boxed::Box<::b24_runtime::ApiError>),
     /// A code the docs do not list for this method.
     Other(::std::boxed::Box<::b24_runtime::ApiError>),
 }
-::b24_runtime::support::method_error!(Error { EntityNotFound = "ENTITY_NOT_FOUND", });
+::b24_runtime::support::method_error!(
+    Error { EntityNotFound = "ENTITY_NOT_FOUND",
+    BitrixRestV3ExceptionValidationRequestvalidationexception =
+    "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+    BitrixRestV3ExceptionAccessdeniedexception =
+    "BITRIX_REST_V3_EXCEPTION_ACCESSDENIEDEXCEPTION", }
+);
