@@ -154,21 +154,14 @@ pub(crate) fn fire(
 /// Makes the POSTs (in order) and books each outcome.
 pub(crate) async fn deliver(shared: &Shared, outbox: Vec<Outgoing>) {
     for o in outbox {
-        let outcome = if !loopback(&o.handler) {
-            Err(
-                "not a loopback handler: the mock only calls 127.0.0.1, ::1 or localhost"
-                    .to_owned(),
-            )
-        } else {
-            shared
-                .http
-                .post(&o.handler)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(o.body.clone())
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .map_err(|e| e.to_string())
+        let outcome = match tokio::time::timeout(
+            shared.event_timeout,
+            post(&o.handler, o.body.clone()),
+        )
+        .await
+        {
+            Ok(r) => r,
+            Err(_) => Err(format!("no answer within {:?}", shared.event_timeout)),
         };
         let mut st = shared.lock();
         match &outcome {
@@ -184,21 +177,61 @@ pub(crate) async fn deliver(shared: &Shared, outbox: Vec<Outgoing>) {
     }
 }
 
-/// The handler URL's host is a loopback address.
-fn loopback(url: &str) -> bool {
-    let Some(rest) = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-    else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+/// One form POST over plain HTTP/1.1 to a loopback handler; its status.
+async fn post(url: &str, body: String) -> Result<u16, String> {
+    let (authority, path) = loopback(url).ok_or_else(|| {
+        "not a plain-HTTP loopback handler: the mock only calls http://127.0.0.1, [::1] or localhost".to_owned()
+    })?;
+    let stream = tokio::net::TcpStream::connect(&authority)
+        .await
+        .map_err(|e| format!("connect {authority}: {e}"))?;
+    let (mut send, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .map_err(|e| e.to_string())?;
+    tokio::spawn(conn);
+    let req = axum::http::Request::post(path)
+        .header("host", &authority)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("user-agent", "b24-mock")
+        .body(axum::body::Body::from(body))
+        .map_err(|e| e.to_string())?;
+    let resp = send.send_request(req).await.map_err(|e| e.to_string())?;
+    Ok(resp.status().as_u16())
+}
+
+/// `http://127.0.0.1:8080/h?x` → (`127.0.0.1:8080`, `/h?x`) when the host is a loopback one.
+fn loopback(url: &str) -> Option<(String, String)> {
+    let rest = url.strip_prefix("http://")?;
+    let cut = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(cut);
     let host = match authority.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
         None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
     };
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    let ok = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if !ok {
+        return None;
+    }
+    let has_port = match authority.rfind(']') {
+        Some(close) => authority[close..].contains(':'),
+        None => authority.contains(':'),
+    };
+    let authority = if has_port {
+        authority.to_owned()
+    } else {
+        format!("{authority}:80")
+    };
+    let path = path.split('#').next().unwrap_or_default();
+    let path = if path.is_empty() {
+        "/".to_owned()
+    } else if path.starts_with('?') {
+        format!("/{path}")
+    } else {
+        path.to_owned()
+    };
+    Some((authority, path))
 }
 
 #[cfg(test)]
@@ -207,10 +240,20 @@ mod tests {
 
     #[test]
     fn only_loopback_handlers() {
-        assert!(loopback("http://127.0.0.1:8080/h"));
-        assert!(loopback("http://localhost/h"));
-        assert!(loopback("http://[::1]:9/h"));
-        assert!(!loopback("https://example.com/h"));
-        assert!(!loopback("http://10.0.0.1/h"));
+        assert_eq!(
+            loopback("http://127.0.0.1:8080/h?a=1"),
+            Some(("127.0.0.1:8080".into(), "/h?a=1".into()))
+        );
+        assert_eq!(
+            loopback("http://localhost"),
+            Some(("localhost:80".into(), "/".into()))
+        );
+        assert_eq!(
+            loopback("http://[::1]:9/h"),
+            Some(("[::1]:9".into(), "/h".into()))
+        );
+        assert_eq!(loopback("https://127.0.0.1/h"), None);
+        assert_eq!(loopback("http://example.com/h"), None);
+        assert_eq!(loopback("http://10.0.0.1/h"), None);
     }
 }

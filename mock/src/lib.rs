@@ -384,7 +384,7 @@ pub(crate) struct Shared {
     catalog: catalog::Catalog,
     opts: Opts,
     state: Mutex<State>,
-    http: reqwest::Client,
+    event_timeout: Duration,
 }
 
 pub(crate) struct Opts {
@@ -489,10 +489,7 @@ impl Shared {
                 deliveries: Vec::new(),
                 seq: 0,
             }),
-            http: reqwest::Client::builder()
-                .timeout(b.event_timeout)
-                .build()
-                .unwrap_or_default(),
+            event_timeout: b.event_timeout,
         }
     }
 
