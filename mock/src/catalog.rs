@@ -9,8 +9,9 @@ use serde_json::Value;
 #[derive(Debug)]
 pub(crate) struct Catalog {
     pub ir: Ir,
-    /// Lower-cased name or alias → index into `ir.methods`.
-    by_name: HashMap<String, usize>,
+    /// Lower-cased name or alias → indexes into `ir.methods` (a name can have a REST 2 and a
+    /// REST 3 method).
+    by_name: HashMap<String, Vec<usize>>,
     /// Lower-cased event name → the name as the docs write it.
     events: HashMap<String, String>,
 }
@@ -27,13 +28,19 @@ pub(crate) enum Op {
 
 impl Catalog {
     pub fn new(ir: Ir) -> Catalog {
-        let mut by_name = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, m) in ir.methods.iter().enumerate() {
-            by_name.insert(m.name.to_ascii_lowercase(), i);
+            by_name
+                .entry(m.name.to_ascii_lowercase())
+                .or_default()
+                .push(i);
         }
         for (i, m) in ir.methods.iter().enumerate() {
             for a in &m.aliases {
-                by_name.entry(a.to_ascii_lowercase()).or_insert(i);
+                let e = by_name.entry(a.to_ascii_lowercase()).or_default();
+                if !e.contains(&i) {
+                    e.push(i);
+                }
             }
         }
         let events = ir
@@ -48,16 +55,23 @@ impl Catalog {
         }
     }
 
-    /// The method by wire name (case-insensitive, as the portal resolves them).
-    pub fn method(&self, name: &str) -> Option<&Method> {
-        self.by_name
-            .get(&name.to_ascii_lowercase())
-            .map(|&i| &self.ir.methods[i])
+    /// The method by wire name (case-insensitive, as the portal resolves them), of REST
+    /// `version` when the name has one of each.
+    pub fn method(&self, name: &str, version: u8) -> Option<&Method> {
+        let all = self.by_name.get(&name.to_ascii_lowercase())?;
+        let pick = all
+            .iter()
+            .find(|&&i| self.ir.methods[i].rest_version == version)
+            .or(all.first())?;
+        Some(&self.ir.methods[*pick])
     }
 
-    /// `crm.deal.add` → (`crm.deal`, Add) when the method belongs to a CRUD family: its prefix has
-    /// an `add` taking `fields` and a `get` or a `list`.
-    pub fn family(&self, name: &str) -> Option<(String, Op)> {
+    /// `crm.deal.add` → (`crm.deal`, Add) when the method belongs to a REST 2 CRUD family: its
+    /// prefix has an `add` taking `fields` and a `get` or a `list`.
+    pub fn family(&self, name: &str, version: u8) -> Option<(String, Op)> {
+        if version != 2 {
+            return None;
+        }
         let lower = name.to_ascii_lowercase();
         let (prefix, action) = lower.rsplit_once('.')?;
         let op = match action {
@@ -68,7 +82,7 @@ impl Catalog {
             "delete" => Op::Delete,
             _ => return None,
         };
-        let add = self.method(&format!("{prefix}.add"))?;
+        let add = self.method(&format!("{prefix}.add"), 2)?;
         if add.rest_version != 2
             || !add
                 .params
@@ -77,8 +91,8 @@ impl Catalog {
         {
             return None;
         }
-        if self.method(&format!("{prefix}.get")).is_none()
-            && self.method(&format!("{prefix}.list")).is_none()
+        if self.method(&format!("{prefix}.get"), 2).is_none()
+            && self.method(&format!("{prefix}.list"), 2).is_none()
         {
             return None;
         }

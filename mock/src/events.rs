@@ -109,7 +109,7 @@ pub(crate) fn fire(
     st: &mut State,
     prefix: &str,
     op: Op,
-    id: i64,
+    id: Value,
     partition: &str,
     now: i64,
     outbox: &mut Vec<Outgoing>,
@@ -124,7 +124,7 @@ pub(crate) fn fire(
         .filter(|b| b.event == upper && b.event_type != "offline")
     {
         let mut fields = Map::new();
-        fields.insert("ID".into(), id.into());
+        fields.insert("ID".into(), id.clone());
         if !partition.is_empty() {
             fields.insert("ENTITY_TYPE_ID".into(), partition.into());
         }

@@ -299,7 +299,7 @@ pub(crate) fn call(
         e.extra.insert("operating_reset_at".into(), reset_at.into());
         return fail(st, e.shaped(version), Vec::new());
     }
-    let Some(m) = shared.catalog.method(method) else {
+    let Some(m) = shared.catalog.method(method, version) else {
         return fail(
             st,
             ApiError::v2(404, "ERROR_METHOD_NOT_FOUND", "Method not found!").shaped(version),
@@ -313,15 +313,23 @@ pub(crate) fn call(
     let lang = shared.opts.lang;
     let answer = if let Some(r) = events::builtin(st, &key, params) {
         r.map(|result| (result, None, None))
-    } else if let Some((prefix, op)) = shared.catalog.family(method) {
-        st.store
-            .call(&shared.catalog, lang, &prefix, op, m, params)
-            .map(|a| {
-                if let Some((op, id, partition)) = a.change {
-                    events::fire(shared, st, &prefix, op, id, &partition, now, outbox);
-                }
-                (a.result, a.total, a.next)
+    } else if let Some(a) =
+        shared
+            .catalog
+            .family(method, m.rest_version)
+            .and_then(|(prefix, op)| {
+                let a = st
+                    .store
+                    .call(&shared.catalog, lang, &prefix, op, m, params)?;
+                Some(a.map(|a| (prefix, a)))
             })
+    {
+        a.map(|(prefix, a)| {
+            if let Some((op, id, partition)) = a.change {
+                events::fire(shared, st, &prefix, op, id, &partition, now, outbox);
+            }
+            (a.result, a.total, a.next)
+        })
     } else if let Some((result, total, next)) = response_example(m, lang) {
         Ok((
             result,

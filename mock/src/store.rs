@@ -8,7 +8,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
-use b24_ir::{Lang, Method};
+use b24_ir::{Kind, Lang, Method};
 use serde_json::{Map, Value};
 
 use crate::answer::ApiError;
@@ -22,6 +22,8 @@ pub const PAGE: usize = 50;
 enum Shape {
     Plain,
     Wrapped(String),
+    /// `{"templates": {"57": {…}, …}}`: rows under one key, keyed by id (a PHP map).
+    Keyed(String),
 }
 
 /// How a family answers `add`.
@@ -44,11 +46,32 @@ struct Template {
     update_literal: Value,
     delete_literal: Value,
     samples: Vec<Map<String, Value>>,
+    /// The documented `get` answers one record (not a list, as `lists.get` does).
+    get_is_row: bool,
+    /// Ids the documented `get`/`update`/`delete` requests name: the table has those records.
+    named: Vec<Value>,
+}
+
+/// A row id: numbers in order, then other ids (`sale.status` has `"N"`, `"F"`…).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Id(Option<i64>, String);
+
+impl Id {
+    fn of(v: &Value) -> Option<Id> {
+        match v {
+            Value::Number(n) => n.as_i64().map(|i| Id(Some(i), i.to_string())),
+            Value::String(s) if !s.trim().is_empty() => {
+                let t = s.trim();
+                Some(Id(t.parse().ok(), t.to_owned()))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug)]
 struct Table {
-    rows: BTreeMap<i64, Map<String, Value>>,
+    rows: BTreeMap<Id, Map<String, Value>>,
     next_id: i64,
 }
 
@@ -59,7 +82,7 @@ pub(crate) struct Answer {
     pub total: Option<u64>,
     pub next: Option<u64>,
     /// The change to announce: (op, id, partition).
-    pub change: Option<(Op, i64, String)>,
+    pub change: Option<(Op, Value, String)>,
 }
 
 /// All tables.
@@ -88,7 +111,9 @@ impl Store {
         self.tables.values().map(|t| t.rows.len()).sum()
     }
 
-    /// Runs `prefix.op` on the state.
+    /// Runs `prefix.op` on the state; `None` when the method is not one the state can answer
+    /// (a `get` answering a list, an `update` naming no record by id): its documented answer
+    /// stands.
     pub fn call(
         &mut self,
         catalog: &Catalog,
@@ -97,7 +122,7 @@ impl Store {
         op: Op,
         m: &Method,
         params: &Map<String, Value>,
-    ) -> Result<Answer, ApiError> {
+    ) -> Option<Result<Answer, ApiError>> {
         let template = self
             .templates
             .entry(prefix.to_owned())
@@ -111,12 +136,35 @@ impl Store {
             .tables
             .entry((prefix.to_owned(), partition.clone()))
             .or_insert_with(|| seeded(&template, seed));
-        let id = get_ci(params, "id").and_then(as_i64);
+        let id_name = id_param(m);
+        match op {
+            Op::Get if !template.get_is_row => return None,
+            Op::Get | Op::Update | Op::Delete if id_name.is_none() => return None,
+            _ => {}
+        }
+        let id_value = id_name.and_then(|p| get_ci(params, &p)).cloned();
         let fields = match get_ci(params, "fields") {
             Some(Value::Object(f)) => Some(f.clone()),
             _ => None,
         };
-        let not_found = || not_found(m, id);
+        Some(Self::run(
+            table, &template, op, m, params, id_value, fields, partition,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        table: &mut Table,
+        template: &Template,
+        op: Op,
+        m: &Method,
+        params: &Map<String, Value>,
+        id_value: Option<Value>,
+        fields: Option<Map<String, Value>>,
+        partition: String,
+    ) -> Result<Answer, ApiError> {
+        let id = id_value.as_ref().and_then(Id::of);
+        let not_found = || not_found(m, id_value.as_ref());
         let plain = |result| Answer {
             result,
             total: None,
@@ -128,8 +176,10 @@ impl Store {
                 let fields = fields.unwrap_or_default();
                 let new = table.next_id;
                 table.next_id += 1;
-                let row = make_row(&template, new, fields);
-                table.rows.insert(new, row.clone());
+                let row = make_row(template, new, fields);
+                table
+                    .rows
+                    .insert(Id(Some(new), new.to_string()), row.clone());
                 let result = match &template.add {
                     AddShape::Id { string: true } => Value::String(new.to_string()),
                     AddShape::Id { string: false } => new.into(),
@@ -137,7 +187,7 @@ impl Store {
                     AddShape::Literal(v) => v.clone(),
                 };
                 Ok(Answer {
-                    change: Some((Op::Add, new, partition)),
+                    change: Some((Op::Add, new.into(), partition)),
                     ..plain(result)
                 })
             }
@@ -150,6 +200,10 @@ impl Store {
             Op::Update => {
                 let id = id.ok_or_else(not_found)?;
                 let row = table.rows.get_mut(&id).ok_or_else(not_found)?;
+                let id = row
+                    .get(&template.id_key)
+                    .cloned()
+                    .unwrap_or_else(|| id.1.clone().into());
                 for (k, v) in fields.unwrap_or_default() {
                     row.insert(k, v);
                 }
@@ -164,16 +218,29 @@ impl Store {
             }
             Op::Delete => {
                 let id = id.ok_or_else(not_found)?;
-                table.rows.remove(&id).ok_or_else(not_found)?;
+                let row = table.rows.remove(&id).ok_or_else(not_found)?;
+                let id = row
+                    .get(&template.id_key)
+                    .cloned()
+                    .unwrap_or_else(|| id.1.clone().into());
                 Ok(Answer {
                     change: Some((Op::Delete, id, partition)),
                     ..plain(template.delete_literal.clone())
                 })
             }
             Op::List => {
-                let page = list(table, &template, params);
+                let page = list(table, template, params);
+                let rows = match &template.list {
+                    Shape::Keyed(_) => Value::Object(
+                        page.rows
+                            .into_iter()
+                            .map(|r| (text(r.get(&template.id_key)), r))
+                            .collect(),
+                    ),
+                    _ => Value::Array(page.rows),
+                };
                 Ok(Answer {
-                    result: wrap(&template.list, Value::Array(page.rows)),
+                    result: wrap(&template.list, rows),
                     total: Some(page.total),
                     next: page.next,
                     change: None,
@@ -207,12 +274,21 @@ fn id_value(t: &Template, id: i64) -> Value {
 fn seeded(t: &Template, seed: u64) -> Table {
     let mut rows = BTreeMap::new();
     for s in &t.samples {
-        if let Some(id) = s.get(&t.id_key).and_then(as_i64) {
+        if let Some(id) = s.get(&t.id_key).and_then(Id::of) {
             rows.entry(id).or_insert_with(|| s.clone());
         }
     }
-    let mut next_id = rows.keys().next_back().map_or(1, |m| m + 1);
     let base = t.samples.first().cloned().unwrap_or_default();
+    for v in &t.named {
+        if let Some(id) = Id::of(v) {
+            rows.entry(id).or_insert_with(|| {
+                let mut row = base.clone();
+                row.insert(t.id_key.clone(), v.clone());
+                row
+            });
+        }
+    }
+    let mut next_id = rows.keys().filter_map(|k| k.0).max().map_or(1, |m| m + 1);
     for n in 0..seed {
         let mut row = base.clone();
         for (k, v) in row.iter_mut() {
@@ -223,7 +299,7 @@ fn seeded(t: &Template, seed: u64) -> Table {
             }
         }
         row.insert(t.id_key.clone(), id_value(t, next_id));
-        rows.insert(next_id, row);
+        rows.insert(Id(Some(next_id), next_id.to_string()), row);
         next_id += 1;
     }
     Table { rows, next_id }
@@ -232,7 +308,7 @@ fn seeded(t: &Template, seed: u64) -> Table {
 fn wrap(shape: &Shape, v: Value) -> Value {
     match shape {
         Shape::Plain => v,
-        Shape::Wrapped(k) => {
+        Shape::Wrapped(k) | Shape::Keyed(k) => {
             let mut o = Map::new();
             o.insert(k.clone(), v);
             Value::Object(o)
@@ -242,14 +318,18 @@ fn wrap(shape: &Shape, v: Value) -> Value {
 
 /// The family's answers, read off the documented examples of its methods.
 fn template(catalog: &Catalog, lang: Lang, prefix: &str) -> Template {
+    let method = |op: &str| catalog.method(&format!("{prefix}.{op}"), 2);
     let example = |op: &str| {
-        catalog
-            .method(&format!("{prefix}.{op}"))
+        method(op)
             .and_then(|m| response_example(m, lang))
             .map(|(r, _, _)| r)
     };
     let mut samples = Vec::new();
     let (get, list) = (example("get"), example("list"));
+    let get_is_row = !matches!(&get, Some(v) if !v.is_object())
+        && !method("get")
+            .and_then(|m| m.result.as_ref())
+            .is_some_and(|t| matches!(t.kind, Kind::Array { .. }));
     let get_shape = match &get {
         Some(v) => {
             let (shape, row) = row_shape(v);
@@ -263,15 +343,53 @@ fn template(catalog: &Catalog, lang: Lang, prefix: &str) -> Template {
             samples.extend(a.iter().filter_map(|r| r.as_object().cloned()));
             Shape::Plain
         }
-        Some(Value::Object(o)) => match o.iter().find(|(_, v)| v.is_array()) {
+        Some(Value::Object(o)) => match o.iter().find(|(_, v)| v.is_array() || v.is_object()) {
             Some((k, Value::Array(a))) => {
                 samples.extend(a.iter().filter_map(|r| r.as_object().cloned()));
                 Shape::Wrapped(k.clone())
             }
+            Some((k, Value::Object(m))) if m.values().all(Value::is_object) => {
+                samples.extend(m.values().filter_map(|r| r.as_object().cloned()));
+                Shape::Keyed(k.clone())
+            }
             _ => Shape::Plain,
         },
-        _ => Shape::Plain,
+        // No example: the result type says whether the rows sit under a key.
+        _ => method("list")
+            .and_then(|m| m.result.as_ref())
+            .and_then(|t| match &t.kind {
+                Kind::Object { fields } => fields
+                    .iter()
+                    .find(|f| matches!(f.ty.kind, Kind::Array { .. }))
+                    .map(|f| Shape::Wrapped(f.name.clone())),
+                _ => None,
+            })
+            .unwrap_or(Shape::Plain),
     };
+    let mut named = Vec::new();
+    for op in ["get", "update", "delete"] {
+        let Some(m) = method(op) else { continue };
+        let Some(p) = id_param(m) else { continue };
+        let integer = m
+            .params
+            .iter()
+            .any(|f| f.name == p && matches!(f.ty.kind, Kind::Integer));
+        for ex in &m.examples.requests {
+            if let Some(v) = ex.json.as_object().and_then(|o| get_ci(o, &p)) {
+                // A placeholder (`"your_product_id"`) for an integer id names record 1, the
+                // stand-in a client sends for it.
+                let v = match v {
+                    Value::String(s) if integer && s.trim().parse::<i64>().is_err() => {
+                        Value::from(1)
+                    }
+                    v => v.clone(),
+                };
+                if !named.contains(&v) {
+                    named.push(v);
+                }
+            }
+        }
+    }
     let id_key = samples
         .iter()
         .find_map(|s| ["ID", "id", "Id"].into_iter().find(|k| s.contains_key(*k)))
@@ -307,6 +425,8 @@ fn template(catalog: &Catalog, lang: Lang, prefix: &str) -> Template {
         update_literal: update_example.unwrap_or(Value::Bool(true)),
         delete_literal: example("delete").unwrap_or(Value::Bool(true)),
         samples,
+        get_is_row,
+        named,
     }
 }
 
@@ -322,7 +442,25 @@ fn row_shape(v: &Value) -> (Shape, Option<Map<String, Value>>) {
     }
 }
 
-fn not_found(m: &Method, id: Option<i64>) -> ApiError {
+/// The param naming the record: `id`/`ID`, else a `…Id` param (`taskId`), required ones first.
+fn id_param(m: &Method) -> Option<String> {
+    if let Some(p) = m.params.iter().find(|p| p.name.eq_ignore_ascii_case("id")) {
+        return Some(p.name.clone());
+    }
+    let candidate = |p: &&b24_ir::Field| {
+        p.name.len() > 2
+            && p.name.to_ascii_lowercase().ends_with("id")
+            && !p.name.eq_ignore_ascii_case("entityTypeId")
+    };
+    m.params
+        .iter()
+        .filter(candidate)
+        .find(|p| p.required)
+        .or_else(|| m.params.iter().find(candidate))
+        .map(|p| p.name.clone())
+}
+
+fn not_found(m: &Method, id: Option<&Value>) -> ApiError {
     let found = m.errors.iter().filter(|e| !e.system).find(|e| {
         [
             e.message.as_deref(),
@@ -346,7 +484,7 @@ fn not_found(m: &Method, id: Option<i64>) -> ApiError {
             400,
             "NOT_FOUND",
             match id {
-                Some(id) => format!("Record with ID {id} not found"),
+                Some(id) => format!("Record with ID {} not found", text(Some(id))),
                 None => "ID is not defined or invalid.".to_owned(),
             },
         ),
