@@ -67,7 +67,12 @@ fn main() {
             let (http, url) = (http.clone(), url.clone());
             measure("plain HTTP crm.deal.get", in_flight, secs, move || {
                 let req = http.post(&url).json(&json!({"id": 410}));
-                async move { matches!(req.send().await, Ok(r) if r.status() == 200 && r.bytes().await.is_ok()) }
+                async move {
+                    match req.send().await {
+                        Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
+                        Err(_) => false,
+                    }
+                }
             })
             .await;
         }
@@ -76,12 +81,20 @@ fn main() {
             let client = client.clone();
             measure("runtime client crm.deal.get", in_flight, secs, move || {
                 let client = client.clone();
-                async move { client.call_raw("crm.deal.get", &json!({"id": 410})).await.is_ok() }
+                async move {
+                    client
+                        .call_raw("crm.deal.get", &json!({"id": 410}))
+                        .await
+                        .is_ok()
+                }
             })
             .await;
         }
         // Every request was recorded; the cap keeps memory bounded.
         let n = portal.counters();
-        println!("mock counters: {} requests, {} errors", n.requests, n.errors);
+        println!(
+            "mock counters: {} requests, {} errors",
+            n.requests, n.errors
+        );
     });
 }

@@ -350,8 +350,9 @@ impl MockPortal {
     pub fn reset(&self) {
         self.shared.lock().reset();
     }
+    /// The recorded requests, oldest first (at most the last 100,000).
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.lock().recorded.clone()
+        self.shared.lock().recorded.iter().cloned().collect()
     }
     pub fn counters(&self) -> Counters {
         self.shared.lock().counters()
@@ -399,7 +400,7 @@ pub(crate) struct Opts {
 
 pub(crate) struct State {
     store: store::Store,
-    recorded: Vec<Recorded>,
+    recorded: std::collections::VecDeque<Recorded>,
     counters: Counters,
     faults: Vec<FaultRule>,
     buckets: limits::Buckets,
@@ -440,9 +441,9 @@ impl State {
         self.seq += 1;
         r.seq = self.seq;
         if self.recorded.len() >= MAX_RECORDED {
-            self.recorded.remove(0);
+            self.recorded.pop_front();
         }
-        self.recorded.push(r);
+        self.recorded.push_back(r);
     }
 
     /// The fault for a call of `method`, if a rule fires.
@@ -478,7 +479,7 @@ impl Shared {
             },
             state: Mutex::new(State {
                 store: store::Store::new(b.seed),
-                recorded: Vec::new(),
+                recorded: std::collections::VecDeque::new(),
                 counters: Counters::default(),
                 faults: Vec::new(),
                 buckets: limits::Buckets::default(),
