@@ -193,3 +193,16 @@ fn every_documented_request_is_answered_in_the_documented_shape() {
         );
     }
 }
+
+/// The README shows the mock example CI runs, verbatim.
+#[test]
+fn the_readme_shows_the_mock_example() {
+    let root = common::workspace();
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let example = std::fs::read_to_string(root.join("generator/examples/mock_quickstart.rs"))
+        .expect("the mock example");
+    assert!(
+        readme.contains(&format!("```rust\n{example}```")),
+        "README.md's mock example differs from generator/examples/mock_quickstart.rs"
+    );
+}
