@@ -14,8 +14,8 @@ pub struct ApiError {
     pub v3: bool,
     /// REST 3 `validation` entries: (field, message).
     pub validation: Option<Vec<(String, String)>>,
-    /// Extra top-level keys (`operating_reset_at` of `OPERATION_TIME_LIMIT`).
-    pub extra: Map<String, Value>,
+    /// `operating_reset_at` of `OPERATION_TIME_LIMIT`, beside `error`.
+    pub operating_reset_at: Option<i64>,
 }
 
 impl ApiError {
@@ -26,7 +26,7 @@ impl ApiError {
             description: description.into(),
             v3: false,
             validation: None,
-            extra: Map::new(),
+            operating_reset_at: None,
         }
     }
 
@@ -37,7 +37,7 @@ impl ApiError {
             description: message,
             v3: true,
             validation,
-            extra: Map::new(),
+            operating_reset_at: None,
         }
     }
 
@@ -68,8 +68,8 @@ impl ApiError {
             o.insert("error_description".into(), self.description.clone().into());
             o
         };
-        for (k, v) in &self.extra {
-            o.insert(k.clone(), v.clone());
+        if let Some(r) = self.operating_reset_at {
+            o.insert("operating_reset_at".into(), r.into());
         }
         Value::Object(o)
     }

@@ -52,12 +52,8 @@ pub fn php_form(body: &[u8]) -> Map<String, Value> {
             continue;
         }
         let mut slot = &mut root;
-        let mut segs = std::iter::once(Some(head))
-            .chain(path.into_iter())
-            .peekable();
-        while let Some(seg) = segs.next() {
-            let last = segs.peek().is_none();
-            slot = step(slot, seg, last);
+        for seg in std::iter::once(Some(head)).chain(path) {
+            slot = step(slot, seg);
         }
         *slot = Value::String(value.into_owned());
     }
@@ -92,7 +88,7 @@ fn split_key(key: &str) -> (String, Vec<Option<String>>) {
 }
 
 /// One step down `slot` by `seg` (`None` = append), making containers as needed.
-fn step(slot: &mut Value, seg: Option<String>, _last: bool) -> &mut Value {
+fn step(slot: &mut Value, seg: Option<String>) -> &mut Value {
     match seg {
         None => {
             if !slot.is_array() {

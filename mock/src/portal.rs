@@ -296,7 +296,7 @@ pub(crate) fn call(
             "OPERATION_TIME_LIMIT",
             "Method is blocked due to operation time limit.",
         );
-        e.extra.insert("operating_reset_at".into(), reset_at.into());
+        e.operating_reset_at = Some(reset_at);
         return fail(st, e.shaped(version), Vec::new());
     }
     let Some(m) = shared.catalog.method(method, version) else {

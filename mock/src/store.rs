@@ -398,7 +398,7 @@ fn template(catalog: &Catalog, lang: Lang, prefix: &str) -> Template {
     let id_string = samples
         .iter()
         .find_map(|s| s.get(&id_key))
-        .map_or(true, Value::is_string);
+        .is_none_or(Value::is_string);
     let add = match example("add") {
         Some(Value::Number(_)) => AddShape::Id { string: false },
         Some(Value::String(_)) | None => AddShape::Id { string: true },
