@@ -1,6 +1,8 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod mock_cli;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +69,8 @@ enum Command {
     /// What changed between two versions of the docs, and the semver bump
     /// it means for the generated crate.
     Diff(b24gen::diff::DiffArgs),
+    /// Serve a mock Bitrix24 portal built from the docs (on 127.0.0.1 unless told otherwise).
+    Mock(mock_cli::MockArgs),
     /// Summarise what was read and what was not.
     Report {
         #[command(flatten)]
@@ -135,6 +139,7 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> Result<(), String> {
 
 fn run(cmd: Command) -> Result<(), String> {
     match cmd {
+        Command::Mock(args) => mock_cli::run(args),
         Command::Ir { docs, out } => {
             let ir = b24gen::read_docs(&docs.docs);
             write_json(out.as_ref(), &ir)

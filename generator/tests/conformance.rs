@@ -10,69 +10,14 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 
 use b24gen::conformance::{
     cases, failure_line, harness_input, judge, load_exceptions, summary_line, tally,
     undocumented_codes, CaseKind, Outcome, EXCEPTIONS_FILE,
 };
-use common::{emit_ir, target_dir, workspace};
-
-const HARNESS: &str = "b24-conformance-harness";
-
-/// Writes `text` to `path` unless it already holds exactly that (keeps cargo's fingerprints).
-fn write_if_changed(path: &Path, text: &str) {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return;
-    }
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-/// The harness workspace around the generated crate: `harness/` and the workspace manifest.
-fn write_harness(base: &Path) {
-    write_if_changed(
-        &base.join("Cargo.toml"),
-        "# Written by generator/tests/conformance.rs.\n[workspace]\nresolver = \"2\"\n\
-         members = [\"harness\", \"bitrix24\", \"bitrix24/events\", \"bitrix24/scopes/*\"]\n\n\
-         # The harness runs a few thousand decodes: no optimisation or debug info needed.\n\
-         [profile.dev]\ndebug = false\n",
-    );
-    write_if_changed(
-        &base.join("harness/Cargo.toml"),
-        &format!(
-            "[package]\nname = \"{HARNESS}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nbitrix24 = {{ path = \"../bitrix24\", features = [\"full\", \"conformance\"] }}\n"
-        ),
-    );
-    write_if_changed(
-        &base.join("harness/src/main.rs"),
-        "fn main() -> std::process::ExitCode {\n    bitrix24::__conformance::main()\n}\n",
-    );
-    if !base.join("Cargo.lock").exists() {
-        std::fs::copy(workspace().join("Cargo.lock"), base.join("Cargo.lock")).unwrap();
-    }
-}
-
-fn build_harness(base: &Path) -> std::path::PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let target = base.join("target");
-    let output = Command::new(cargo)
-        .current_dir(base)
-        .args(["build", "--offline", "--quiet", "-p", HARNESS])
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTFLAGS", "")
-        .env_remove("CARGO_BUILD_TARGET_DIR")
-        .output()
-        .expect("run cargo");
-    assert!(
-        output.status.success(),
-        "building the conformance harness failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    target.join("debug").join(HARNESS)
-}
+use common::harness::prepare;
+use common::workspace;
 
 #[test]
 fn docs_examples_fit_the_generated_types() {
@@ -80,18 +25,7 @@ fn docs_examples_fit_the_generated_types() {
         return;
     };
     let ir = b24gen::read_docs(&[docs.join("en"), docs.join("ru")]);
-    let base = target_dir().join("conformance");
-    let runtime = workspace().join("runtime");
-    let (out, _) = emit_ir(
-        &ir,
-        "b24gen generate (conformance test)",
-        &runtime.to_string_lossy(),
-        false,
-    );
-    out.write(&base.join("bitrix24"))
-        .expect("write the generated crates");
-    write_harness(&base);
-    let harness = build_harness(&base);
+    let (base, harness) = prepare(&ir);
 
     let cases = cases(&ir);
     let input = base.join("cases.json");

@@ -1,6 +1,8 @@
 //! Helpers shared by the emitter tests.
 #![allow(dead_code)]
 
+pub mod harness;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
