@@ -4,7 +4,7 @@
 //! - [`system`]: the system-wide error codes every method can answer with;
 //! - [`placeholder`]: how the docs write a family of keys (`UF_CRM_...`, `propertyN`,
 //!   `<field_code>`) and which keys such a row stands for;
-//! - [`conformance`] (feature `conformance`): the JSON the generator's conformance suite and the
+//! - `conformance` (feature `conformance`): the JSON the generator's conformance suite and the
 //!   harness built into the generated crates exchange.
 //!
 //! The generator does not depend on the runtime, nor the runtime on the generator; both depend on
