@@ -10,13 +10,12 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use b24gen::conformance::{
     cases, failure_line, harness_input, judge, load_exceptions, summary_line, tally,
-    undocumented_codes, CaseKind, Outcome, EXCEPTIONS_FILE,
+    undocumented_codes, CaseKind, EXCEPTIONS_FILE,
 };
-use common::harness::prepare;
+use common::harness::{self, prepare};
 use common::workspace;
 
 #[test]
@@ -28,21 +27,7 @@ fn docs_examples_fit_the_generated_types() {
     let (base, harness) = prepare(&ir);
 
     let cases = cases(&ir);
-    let input = base.join("cases.json");
-    std::fs::write(&input, serde_json::to_vec(&harness_input(&cases)).unwrap()).unwrap();
-    let output = base.join("outcomes.json");
-    let run = Command::new(&harness)
-        .arg(&input)
-        .arg(&output)
-        .output()
-        .expect("run the harness");
-    assert!(
-        run.status.success(),
-        "the harness failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let outcomes: Vec<Outcome> =
-        serde_json::from_slice(&std::fs::read(&output).unwrap()).expect("outcomes JSON");
+    let outcomes = harness::run(&harness, &base, "docs", &harness_input(&cases));
     let verdicts = judge(&cases, &outcomes).expect("an outcome per case");
 
     let exceptions =

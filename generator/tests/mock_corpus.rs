@@ -9,13 +9,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::process::Command;
 
 use b24_mock::{Limits, MockPortal};
 use b24_runtime::{CallOptions, Client, RestVersion, RetryPolicy};
-use b24gen::conformance::{cases, Case, CaseKind, Outcome};
+use b24gen::conformance::{cases, Case, CaseKind};
 use b24gen::ir::Lang;
-use common::harness::prepare;
+use common::harness::{self, prepare};
 use serde_json::{Map, Value};
 
 /// One method's first request example in one language.
@@ -134,23 +133,7 @@ fn every_documented_request_is_answered_in_the_documented_shape() {
             })
         })
         .collect();
-    let input_file = base.join("mock-cases.json");
-    std::fs::write(&input_file, serde_json::to_vec(&input).expect("cases JSON"))
-        .expect("write cases");
-    let output_file = base.join("mock-outcomes.json");
-    let run = Command::new(&harness)
-        .arg(&input_file)
-        .arg(&output_file)
-        .output()
-        .expect("run the harness");
-    assert!(
-        run.status.success(),
-        "the harness failed:\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let outcomes: Vec<Outcome> =
-        serde_json::from_slice(&std::fs::read(&output_file).expect("read outcomes"))
-            .expect("outcomes JSON");
+    let outcomes = harness::run(&harness, &base, "mock", &input);
     let mismatch: BTreeMap<usize, String> = outcomes
         .into_iter()
         .filter_map(|o| {

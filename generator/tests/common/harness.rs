@@ -82,3 +82,27 @@ pub fn prepare(ir: &Ir) -> (PathBuf, PathBuf) {
     let harness = build_harness(&base);
     (base, harness)
 }
+
+/// Runs the built `harness` on `cases` (written to `base/<name>-cases.json`) and reads its
+/// verdicts back.
+pub fn run(
+    harness: &Path,
+    base: &Path,
+    name: &str,
+    cases: &[b24gen::conformance::Case],
+) -> Vec<b24gen::conformance::Outcome> {
+    let input = base.join(format!("{name}-cases.json"));
+    std::fs::write(&input, serde_json::to_vec(cases).expect("cases JSON")).expect("write cases");
+    let output = base.join(format!("{name}-outcomes.json"));
+    let run = Command::new(harness)
+        .arg(&input)
+        .arg(&output)
+        .output()
+        .expect("run the harness");
+    assert!(
+        run.status.success(),
+        "the harness failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&std::fs::read(&output).expect("read outcomes")).expect("outcomes JSON")
+}
