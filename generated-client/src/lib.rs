@@ -74,7 +74,7 @@ pub use bitrix24_im as im;
 #[cfg_attr(docsrs, doc(cfg(feature = "tasks")))]
 pub use bitrix24_tasks as tasks;
 /// The conformance registries of the enabled features (b24gen's test suite).
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 #[doc(hidden)]
 pub mod __conformance {
     use ::b24_runtime::conformance::{EventEntry, MethodEntry};

@@ -1,8 +1,8 @@
 //! Bookkeeping of the conformance suite: the docs' JSON examples as cases, the verdicts on them,
 //! the per-language summary, and the reviewed list of docs mistakes.
 //!
-//! The checks themselves run in a harness built on the generated crates with their
-//! `conformance` feature (see `b24_runtime::conformance` for what "fits" means); this module
+//! The checks themselves run in a harness built on the generated crates with
+//! `--cfg b24_conformance` (see `b24_runtime::conformance` for what "fits" means); this module
 //! turns the IR into the harness's input and its output into verdicts. `b24gen report` reads
 //! the exception list from here too, to list the docs mistakes for reporting upstream.
 

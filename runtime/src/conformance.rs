@@ -1,6 +1,6 @@
 //! Conformance of the generated types with the JSON examples of the docs (feature `conformance`).
 //!
-//! The generated crates, built with their `conformance` feature, carry a registry: one
+//! The generated crates, built with `--cfg b24_conformance` (and this feature), carry a registry: one
 //! [`MethodEntry`] per method and one [`EventEntry`] per event, whose function pointers are the
 //! generic checkers of this module monomorphised for that method's types. A harness feeds them the
 //! docs' examples as [`Case`]s ([`run`], [`main`]) and gets an [`Outcome`] for each.

@@ -11,6 +11,8 @@ pub mod batch;
 pub mod client;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(all(b24_conformance, not(feature = "conformance")))]
+compile_error!("`--cfg b24_conformance` (the generated crates' conformance registries) needs b24-runtime's `conformance` feature");
 pub mod error;
 pub mod events;
 pub mod limits;

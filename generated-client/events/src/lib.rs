@@ -84,7 +84,7 @@ impl Event {
     }
 }
 /// The conformance registry: one entry per event.
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 #[doc(hidden)]
 pub mod __conformance {
     use ::b24_runtime::conformance as c;

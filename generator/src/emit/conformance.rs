@@ -1,7 +1,12 @@
-//! The conformance support of the generated crates, behind their Cargo feature `conformance`
-//! (off by default, so users pay nothing for it).
+//! The conformance support of the generated crates, behind `--cfg b24_conformance` (with the
+//! runtime's `conformance` feature; b24gen's test harness sets both).
 //!
-//! With the feature on:
+//! A cfg, not a Cargo feature: it is the test suite's instrumentation, not a part of the client.
+//! The registries monomorphise the runtime's checkers for every method, which is most of what
+//! building the crates costs (the full-corpus `cargo build` took 205 s with it and ~70 s
+//! without), and a feature would be in every `--all-features` build (docs.rs's too).
+//!
+//! With the cfg on:
 //! - params structs also implement `Deserialize` (the runtime's `conformance_params!`), denying
 //!   unknown keys (keys matching a placeholder row's pattern go to `extra`); integers, doubles
 //!   and strings decode leniently through `b24_runtime::conformance::de`;
@@ -19,29 +24,8 @@ use super::items::ident;
 use crate::rust::plan::{EventPlan, MethodPlan, ModPlan, Plan, ScopePlan, StructPlan};
 use crate::rust::{Dir, Ty};
 
-/// The feature's name.
-pub const FEATURE: &str = "conformance";
-
-/// The `[features]` table of a scope or events crate.
-pub fn member_features() -> toml::Value {
-    let mut t = toml::Table::new();
-    t.insert(
-        "conformance".into(),
-        toml::Value::Array(vec![toml::Value::String("b24-runtime/conformance".into())]),
-    );
-    toml::Value::Table(t)
-}
-
-/// The facade's `conformance` feature: the runtime's and every optional crate's.
-pub fn facade_feature(packages: &[&str]) -> toml::Value {
-    let mut parts = vec![toml::Value::String("b24-runtime/conformance".into())];
-    parts.extend(
-        packages
-            .iter()
-            .map(|p| toml::Value::String(format!("{p}?/conformance"))),
-    );
-    toml::Value::Array(parts)
-}
+/// The cfg that turns the conformance support on (`RUSTFLAGS="--cfg b24_conformance"`).
+pub const CFG: &str = "b24_conformance";
 
 /// The conformance `Deserialize` of a params struct (through the runtime's
 /// `conformance_params!`): documented keys only, lenient numbers and strings, placeholder
@@ -63,7 +47,7 @@ pub fn params_deserialize(s: &StructPlan<'_>) -> TokenStream {
         quote!(extra [#(#patterns),*])
     });
     quote! {
-        #[cfg(feature = "conformance")]
+        #[cfg(b24_conformance)]
         ::b24_runtime::conformance_params!(#name { #(#entries)* } #extra);
     }
 }
@@ -142,7 +126,7 @@ pub fn scope_registry(scope: &ScopePlan<'_>) -> TokenStream {
     let entries = all.iter().map(|(p, m)| entry(p, m));
     quote! {
         /// The conformance registry: one entry per method of this crate.
-        #[cfg(feature = "conformance")]
+        #[cfg(b24_conformance)]
         #[doc(hidden)]
         pub mod __conformance {
             use ::b24_runtime::conformance as c;
@@ -160,7 +144,7 @@ pub fn events_registry(events: &[EventPlan<'_>]) -> TokenStream {
     });
     quote! {
         /// The conformance registry: one entry per event.
-        #[cfg(feature = "conformance")]
+        #[cfg(b24_conformance)]
         #[doc(hidden)]
         pub mod __conformance {
             use ::b24_runtime::conformance as c;
@@ -181,7 +165,7 @@ pub fn facade_registry(plan: &Plan<'_>) -> TokenStream {
     });
     quote! {
         /// The conformance registries of the enabled features (b24gen's test suite).
-        #[cfg(feature = "conformance")]
+        #[cfg(b24_conformance)]
         #[doc(hidden)]
         pub mod __conformance {
             use ::b24_runtime::conformance::{EventEntry, MethodEntry};

@@ -117,6 +117,26 @@ pub const RUST_VERSION: &str = "1.85";
 
 /// `[dependencies]` of a member crate: the runtime (its support module holds the macros and
 /// decoding helpers the generated items use) and serde_json (for `Value`).
+/// `[lints]` of every generated crate: the cfgs its code tests (`docsrs` for docs.rs, and
+/// the conformance suite's).
+fn cfg_lints() -> toml::Value {
+    let docsrs = "cfg(docsrs)".to_owned();
+    let conformance = format!("cfg({})", super::conformance::CFG);
+    table([(
+        "rust",
+        table([(
+            "unexpected_cfgs",
+            table([
+                ("level", string("warn")),
+                (
+                    "check-cfg",
+                    strings([docsrs.as_str(), conformance.as_str()]),
+                ),
+            ]),
+        )]),
+    )])
+}
+
 fn member_deps(opts: &EmitOptions, names: &CrateNames) -> toml::Value {
     table([
         (
@@ -136,7 +156,7 @@ fn member_manifest(
     let mut m = toml::Table::new();
     m.insert("package".into(), package(names, description));
     m.insert("dependencies".into(), member_deps(opts, names));
-    m.insert("features".into(), super::conformance::member_features());
+    m.insert("lints".into(), cfg_lints());
     render(header, m)
 }
 
@@ -164,7 +184,7 @@ pub fn events_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> Str
 }
 
 /// `Cargo.toml` of the facade: one feature per scope, `events`, `full` (every scope and the
-/// events), `conformance` (b24gen's test suite).
+/// events).
 pub fn facade_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> String {
     let mut members: Vec<(String, &CrateNames)> = plan
         .scopes
@@ -184,11 +204,6 @@ pub fn facade_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> Str
         let dep = format!("dep:{}", names.package);
         features.insert(f.clone(), strings([dep.as_str()]));
     }
-    let packages: Vec<&str> = members.iter().map(|(_, n)| n.package.as_str()).collect();
-    features.insert(
-        "conformance".into(),
-        super::conformance::facade_feature(&packages),
-    );
 
     let mut deps = toml::Table::new();
     deps.insert(
@@ -225,19 +240,7 @@ pub fn facade_manifest(header: &str, plan: &Plan<'_>, opts: &EmitOptions) -> Str
             )]),
         );
     }
-    m.insert(
-        "lints".into(),
-        table([(
-            "rust",
-            table([(
-                "unexpected_cfgs",
-                table([
-                    ("level", string("warn")),
-                    ("check-cfg", strings(["cfg(docsrs)"])),
-                ]),
-            )]),
-        )]),
-    );
+    m.insert("lints".into(), cfg_lints());
     if opts.workspace {
         // A workspace of its own: generated outside a workspace of ours.
         let mut dirs = vec![plan.events_crate.dir.as_str()];

@@ -246,6 +246,11 @@ impl DocTable {
         quote!(#![doc = #p])
     }
 
+    /// Every text the table holds, in order (to compare two items' docs).
+    pub fn texts(&self) -> Vec<String> {
+        self.texts.borrow().clone()
+    }
+
     /// Replaces the placeholder lines of the printed file with the doc lines they stand for.
     pub fn expand(&self, printed: &str) -> String {
         let docs = self.texts.borrow();

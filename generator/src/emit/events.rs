@@ -1,13 +1,16 @@
 //! The events crate: a payload struct per event and one enum of all events.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{self, DocTable};
 use super::items::{self, ident, ItemCtx};
 use super::method::{link_base, official_link};
+use super::shared;
 use crate::ir::{Event, Lang};
-use crate::rust::plan::EventPlan;
+use crate::rust::plan::{EventPlan, Plan, SHARED_MODULE};
 
 fn headline(e: &Event, lang: Lang) -> String {
     match e
@@ -21,11 +24,44 @@ fn headline(e: &Event, lang: Lang) -> String {
     }
 }
 
-/// One event's module: docs and the payload types.
+/// Every event module's types, for [`shared::find`].
+pub fn modules<'p, 'a>(plan: &'p Plan<'a>) -> Vec<shared::Module<'p, 'a>> {
+    let lang = plan.options.lang;
+    plan.events
+        .iter()
+        .map(|e| shared::Module {
+            types: &e.types,
+            base: link_base(&e.ir.sources, lang),
+        })
+        .collect()
+}
+
+/// The module of the types several events' payloads share.
+pub fn shared_module(
+    sharing: &shared::Sharing,
+    modules: &[shared::Module<'_, '_>],
+    core: &TokenStream,
+    docs: &DocTable,
+) -> TokenStream {
+    let doc = docs.inner(
+        "Types the payloads of several events share, defined once: each event's module \
+         re-exports the ones it uses under the same name (`on_crm_deal_add::Auth`), which is the \
+         path to write.",
+    );
+    let items = shared::items(sharing, modules, core, docs);
+    quote! {
+        #doc
+        #items
+    }
+}
+
+/// One event's module: docs and the payload types (`shared`: those it re-exports from the
+/// shared module instead of defining).
 pub fn event_module(
     ep: &EventPlan<'_>,
     lang: Lang,
     core: &TokenStream,
+    shared: &BTreeSet<String>,
     docs: &DocTable,
 ) -> TokenStream {
     let e = ep.ir;
@@ -49,9 +85,15 @@ pub fn event_module(
         doc.push(l);
     }
     let doc = docs.inner(&doc.join("\n\n"));
-    let types = items::types(&ep.types, ItemCtx { core, base, docs });
+    let types = items::types_except(&ep.types, ItemCtx { core, base, docs }, shared);
+    let uses = (!shared.is_empty()).then(|| {
+        let module = ident(SHARED_MODULE);
+        let names = shared.iter().map(|n| ident(n));
+        quote!(pub use crate::#module::{#(#names),*};)
+    });
     quote! {
         #doc
+        #uses
         #types
     }
 }
@@ -61,6 +103,7 @@ pub fn events_lib(
     events: &[EventPlan<'_>],
     lang: Lang,
     lints: &TokenStream,
+    has_shared: bool,
     docs: &DocTable,
 ) -> TokenStream {
     let n = events.len();
@@ -72,6 +115,10 @@ pub fn events_lib(
     ));
     let mods = events.iter().map(|e| {
         let m = ident(&e.module);
+        quote!(pub mod #m;)
+    });
+    let shared = has_shared.then(|| {
+        let m = ident(SHARED_MODULE);
         quote!(pub mod #m;)
     });
     let variants = events.iter().map(|e| {
@@ -95,6 +142,7 @@ pub fn events_lib(
         #crate_doc
         #lints
         #(#mods)*
+        #shared
 
         /// Every documented event; `Unknown` keeps any other.
         #[derive(Debug, Clone)]

@@ -1,5 +1,7 @@
 //! Token trees for structs, enums and fields (shared by methods and events).
 
+use std::collections::BTreeSet;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -113,9 +115,52 @@ fn struct_doc(s: &StructPlan<'_>) -> String {
 
 /// All structs and enums of a module.
 pub fn types(t: &TypesPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
-    let structs = t.structs.iter().map(|s| structure(s, cx));
-    let enums = t.enums.iter().map(|e| enumeration(e, cx));
+    types_except(t, cx, &BTreeSet::new())
+}
+
+/// The structs and enums of a module but those named in `skip` (which it imports instead).
+pub fn types_except(t: &TypesPlan<'_>, cx: ItemCtx<'_>, skip: &BTreeSet<String>) -> TokenStream {
+    let structs = t
+        .structs
+        .iter()
+        .filter(|s| !skip.contains(&s.name))
+        .map(|s| structure(s, cx));
+    let enums = t
+        .enums
+        .iter()
+        .filter(|e| !skip.contains(&e.name))
+        .map(|e| enumeration(e, cx));
     quote! { #(#structs)* #(#enums)* }
+}
+
+/// One struct or enum of a module, by name.
+pub fn named(t: &TypesPlan<'_>, name: &str, cx: ItemCtx<'_>) -> Option<TokenStream> {
+    if let Some(s) = t.structs.iter().find(|s| s.name == name) {
+        return Some(structure(s, cx));
+    }
+    t.enums
+        .iter()
+        .find(|e| e.name == name)
+        .map(|e| enumeration(e, cx))
+}
+
+/// The names of the module's own types that the item `name` refers to (`None`: no such item).
+pub fn refs<'t>(t: &'t TypesPlan<'_>, name: &str) -> Option<Vec<&'t str>> {
+    fn walk<'t>(ty: &'t Ty, out: &mut Vec<&'t str>) {
+        match ty {
+            Ty::Struct(n) | Ty::Enum(n) => out.push(n),
+            Ty::Vec(inner) => walk(inner, out),
+            _ => {}
+        }
+    }
+    if let Some(s) = t.structs.iter().find(|s| s.name == name) {
+        let mut out = Vec::new();
+        for f in &s.fields {
+            walk(&f.ty, &mut out);
+        }
+        return Some(out);
+    }
+    t.enums.iter().any(|e| e.name == name).then(Vec::new)
 }
 
 fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
@@ -211,6 +256,7 @@ fn builder(s: &StructPlan<'_>, name: &Ident, cx: ItemCtx<'_>) -> TokenStream {
     let new = if required.is_empty() {
         quote! {
             /// Creates empty parameters (every field is optional).
+            #[inline]
             pub fn new() -> Self {
                 <Self as Default>::default()
             }

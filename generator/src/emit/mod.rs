@@ -26,13 +26,14 @@ pub mod items;
 pub mod method;
 pub mod output;
 pub mod run;
+pub mod shared;
 
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
 
 pub use output::{Output, WriteStats, MARKER};
 
-use crate::rust::plan::{EventPlan, ModPlan, Plan, ScopePlan};
+use crate::rust::plan::{ModPlan, Plan, ScopePlan};
 
 /// How to emit.
 #[derive(Debug, Clone)]
@@ -58,7 +59,10 @@ pub struct EmitError {
 enum Job<'p, 'a> {
     FacadeLib,
     EventsLib,
-    Event(&'p EventPlan<'a>),
+    /// The events' shared types.
+    EventsShared,
+    /// An event module, by index in the plan.
+    Event(usize),
     Module {
         scope: &'p ScopePlan<'a>,
         node: &'p ModPlan<'a>,
@@ -125,16 +129,32 @@ pub fn emit_profiled(
             Job::EventsLib,
         ),
     ];
-    for e in &plan.events {
+    for (i, e) in plan.events.iter().enumerate() {
         jobs.push((
             format!(
                 "{}/src/{}.rs",
                 plan.events_crate.dir,
                 crate::rust::naming::unraw(&e.module)
             ),
-            Job::Event(e),
+            Job::Event(i),
         ));
     }
+    let event_modules = events::modules(plan);
+    let sharing = shared::find(&event_modules, &support_path());
+    if !sharing.is_empty() {
+        jobs.push((
+            format!(
+                "{}/src/{}.rs",
+                plan.events_crate.dir,
+                crate::rust::plan::SHARED_MODULE
+            ),
+            Job::EventsShared,
+        ));
+    }
+    let events = EventsCtx {
+        modules: &event_modules,
+        sharing: &sharing,
+    };
     for s in &plan.scopes {
         collect_modules(s, &s.root, &format!("{}/src", s.names.dir), true, &mut jobs);
     }
@@ -148,7 +168,7 @@ pub fn emit_profiled(
             };
             let start = Instant::now();
             let docs = docs::DocTable::default();
-            let tokens = render(plan, &job, &docs).map_err(err)?;
+            let tokens = render(plan, &job, events, &docs).map_err(err)?;
             // The workspace's `cargo fmt` must leave generated files as prettyplease wrote them.
             let tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)] #tokens);
             add(&t_tokens, start);
@@ -202,17 +222,38 @@ pub fn support_path() -> TokenStream {
     quote::quote!(::b24_runtime::support)
 }
 
+/// What the events crate's files share.
+#[derive(Clone, Copy)]
+struct EventsCtx<'x, 'p, 'a> {
+    modules: &'x [shared::Module<'p, 'a>],
+    sharing: &'x shared::Sharing,
+}
+
 fn render(
     plan: &Plan<'_>,
     job: &Job<'_, '_>,
+    ev: EventsCtx<'_, '_, '_>,
     docs: &docs::DocTable,
 ) -> Result<TokenStream, syn::Error> {
     let lang = plan.options.lang;
     let core = support_path();
     Ok(match job {
         Job::FacadeLib => crates::facade_lib(plan, docs),
-        Job::EventsLib => events::events_lib(&plan.events, lang, &crates::lints(), docs),
-        Job::Event(e) => events::event_module(e, lang, &core, docs),
+        Job::EventsLib => events::events_lib(
+            &plan.events,
+            lang,
+            &crates::lints(),
+            !ev.sharing.is_empty(),
+            docs,
+        ),
+        Job::EventsShared => events::shared_module(ev.sharing, ev.modules, &core, docs),
+        Job::Event(i) => events::event_module(
+            &plan.events[*i],
+            lang,
+            &core,
+            &ev.sharing.reexports[*i],
+            docs,
+        ),
         Job::Module { scope, node, root } => crates::module_file(plan, scope, node, *root, docs),
     })
 }

@@ -36,6 +36,9 @@ pub struct PlanOptions {
 pub const UNSCOPED: &str = "unscoped";
 
 /// Names a scope crate cannot take (facade items, Cargo's reserved features, the other crates).
+/// The events crate's module of the types several payloads share (see `emit::shared`).
+pub const SHARED_MODULE: &str = "shared";
+
 const RESERVED_SCOPES: &[&str] = &[
     "core", "events", "full", "default", "runtime", "types", "std", "alloc",
 ];
@@ -273,7 +276,7 @@ pub fn plan<'a>(ir: &'a Ir, options: &PlanOptions) -> Plan<'a> {
 
     // Events.
     let mut variant_ns = Namespace::with_reserved(Style::Camel, &["Unknown"]);
-    let mut module_ns = Namespace::with_reserved(Style::Snake, &["lib", "main"]);
+    let mut module_ns = Namespace::with_reserved(Style::Snake, &["lib", "main", SHARED_MODULE]);
     let mut seen_upper = std::collections::BTreeSet::new();
     let mut events = Vec::new();
     for e in &ir.events {

@@ -1,5 +1,6 @@
-//! The conformance harness: a binary built on the generated crates (features
-//! `full,conformance`) that runs cases through their registries. Shared by the conformance
+//! The conformance harness: a binary built on the generated crates (feature `full`, with
+//! `--cfg b24_conformance` and the runtime's `conformance` feature) that runs cases through
+//! their registries. Shared by the conformance
 //! suite and the mock's whole-corpus test, which build it in the same place.
 
 use std::path::{Path, PathBuf};
@@ -33,7 +34,9 @@ pub fn write_harness(base: &Path) {
         &base.join("harness/Cargo.toml"),
         &format!(
             "[package]\nname = \"{HARNESS}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nbitrix24 = {{ path = \"../bitrix24\", features = [\"full\", \"conformance\"] }}\n"
+             [dependencies]\nbitrix24 = {{ path = \"../bitrix24\", features = [\"full\"] }}\n\
+             b24-runtime = {{ path = {runtime:?}, features = [\"conformance\"] }}\n",
+            runtime = workspace().join("runtime").display().to_string()
         ),
     );
     write_if_changed(
@@ -52,7 +55,8 @@ pub fn build_harness(base: &Path) -> PathBuf {
         .current_dir(base)
         .args(["build", "--offline", "--quiet", "-p", HARNESS])
         .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTFLAGS", "")
+        // The registries are behind a cfg, not a feature (see `b24gen::emit::conformance`).
+        .env("RUSTFLAGS", "--cfg b24_conformance")
         .env_remove("CARGO_BUILD_TARGET_DIR")
         .output()
         .expect("run cargo");

@@ -137,7 +137,10 @@ pub fn count_emitted(out: &Output) -> (usize, usize) {
     let events = out
         .files()
         .iter()
-        .filter(|(p, _)| p.starts_with("events/src/") && *p != "events/src/lib.rs")
+        .filter(|(p, _)| {
+            let shared = format!("events/src/{}.rs", b24gen::rust::plan::SHARED_MODULE);
+            p.starts_with("events/src/") && *p != "events/src/lib.rs" && **p != shared
+        })
         .count();
     (methods, events)
 }

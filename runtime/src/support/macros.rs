@@ -103,6 +103,7 @@ macro_rules! wire_enum {
     ($name:ident { $($variant:ident = $value:literal,)* }) => {
         impl $name {
             /// The wire spelling.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $value,)*
@@ -111,6 +112,7 @@ macro_rules! wire_enum {
             }
 
             /// The variant for a wire spelling (`Unknown` for values the docs do not list).
+            #[inline]
             pub fn from_wire(s: &str) -> Self {
                 match s {
                     $($value => Self::$variant,)*
@@ -146,6 +148,7 @@ macro_rules! wire_enum {
 macro_rules! method_error {
     ($name:ident { $($variant:ident = $code:literal,)* }) => {
         impl $crate::MethodError for $name {
+            #[inline]
             fn from_api(error: ::std::boxed::Box<$crate::ApiError>) -> Self {
                 match error.code.as_str() {
                     $($code => Self::$variant(error),)*
@@ -156,12 +159,14 @@ macro_rules! method_error {
                 }
             }
 
+            #[inline]
             fn api(&self) -> &$crate::ApiError {
                 match self {
                     $(Self::$variant(e) |)* Self::System(_, e) | Self::Other(e) => e,
                 }
             }
 
+            #[inline]
             fn into_api(self) -> ::std::boxed::Box<$crate::ApiError> {
                 match self {
                     $(Self::$variant(e) |)* Self::System(_, e) | Self::Other(e) => e,
@@ -171,12 +176,14 @@ macro_rules! method_error {
 
         impl $name {
             /// The `error_description` (REST 3: `message`) the portal sent.
+            #[inline]
             pub fn description(&self) -> &str {
                 &$crate::MethodError::api(self).description
             }
         }
 
         impl ::std::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt($crate::MethodError::api(self), f)
             }
@@ -200,6 +207,7 @@ macro_rules! call_surface {
             /// Sends the call: `.await` it for the typed `result` or the method's typed
             /// [`Error`](enum@Error) (inside [`b24_runtime::Error::Api`]); set options on the
             /// returned [`Call`]($crate::Call) first if needed.
+            #[inline]
             pub fn send<'a>(&'a self, client: &'a $crate::Client) -> $crate::Call<'a, $method> {
                 $crate::Call::new(client, self)
             }
@@ -222,6 +230,7 @@ macro_rules! list_surface {
 
         impl $params {
             /// Every page of the list, following `next`; nothing is sent before the first poll.
+            #[inline]
             pub fn pages(self, client: &$crate::Client) -> $crate::list::Pages<$method> {
                 $crate::list::Pages::new(client, self)
             }
@@ -233,6 +242,7 @@ macro_rules! list_surface {
         impl $crate::Listed for $method {
             type Row = $row;
             const ROWS: &'static [&'static str] = &[$($path),*];
+            #[inline]
             fn rows(result: Self::Result) -> ::std::vec::Vec<$row> {
                 $crate::support::list_surface!(@rows result $($field)?)
             }
@@ -241,6 +251,7 @@ macro_rules! list_surface {
         impl $params {
             /// Every row of the list, page by page through `start`/`next` (`total()` once the
             /// first page is in); nothing is sent before the first poll.
+            #[inline]
             pub fn stream(self, client: &$crate::Client) -> $crate::list::Rows<$method> {
                 $crate::list::Rows::offset(client, self)
             }
@@ -254,6 +265,7 @@ macro_rules! list_surface {
             impl $params {
                 /// Every row of the list by the fast traversal: ordered by ID, 50 pages per HTTP
                 /// call through a batch (`filter` is kept, `order` and `start` are replaced).
+                #[inline]
                 pub fn fast(self, client: &$crate::Client) -> $crate::list::Rows<$method> {
                     $crate::list::Rows::fast(client, self)
                 }

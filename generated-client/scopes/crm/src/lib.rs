@@ -61,7 +61,7 @@
 )]
 pub mod deal;
 /// The conformance registry: one entry per method of this crate.
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 #[doc(hidden)]
 pub mod __conformance {
     use ::b24_runtime::conformance as c;

@@ -54,7 +54,7 @@ impl Params {
 ::b24_runtime::support::params_serialize!(
     Params { req "fields" => fields, opt "params" => params, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     Params { req "fields" => fields : plain, opt "params" => params : plain, }
 );
@@ -114,6 +114,7 @@ pub struct Fields {
 }
 impl Fields {
     /// Creates empty parameters (every field is optional).
+    #[inline]
     pub fn new() -> Self {
         <Self as Default>::default()
     }
@@ -139,7 +140,7 @@ impl Fields {
     begindate, opt "UTM_MEDIUM" => utm_medium, opt "CONTACT_ID" => contact_id, opt
     "DATE_CREATE" => date_create, opt "CREATED_BY_ID" => created_by_id, } extra
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     Fields { opt "TITLE" => title : lenient, opt "TYPE_ID" => type_id : lenient, opt
     "OPENED" => opened : plain, opt "OPPORTUNITY" => opportunity : lenient, opt
@@ -161,6 +162,7 @@ pub struct ParamsParams {
 }
 impl ParamsParams {
     /// Creates empty parameters (every field is optional).
+    #[inline]
     pub fn new() -> Self {
         <Self as Default>::default()
     }
@@ -171,7 +173,7 @@ impl ParamsParams {
 ::b24_runtime::support::params_serialize!(
     ParamsParams { opt "REGISTER_SONET_EVENT" => register_sonet_event, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     ParamsParams { opt "REGISTER_SONET_EVENT" => register_sonet_event : plain, }
 );

@@ -39,7 +39,7 @@ impl Params {
     }
 }
 ::b24_runtime::support::params_serialize!(Params { req "id" => id, });
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(Params { req "id" => id : lenient, });
 /// The `result` of the call.
 #[derive(Debug, Clone, Default)]

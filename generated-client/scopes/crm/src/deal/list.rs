@@ -53,6 +53,7 @@ pub struct Params {
 }
 impl Params {
     /// Creates empty parameters (every field is optional).
+    #[inline]
     pub fn new() -> Self {
         <Self as Default>::default()
     }
@@ -65,7 +66,7 @@ impl Params {
     Params { opt "select" => select, opt "filter" => filter, opt "order" => order, opt
     "start" => start, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     Params { opt "select" => select : lenient_vec, opt "filter" => filter : plain, opt
     "order" => order : plain, opt "start" => start : lenient, }

@@ -58,7 +58,7 @@ impl Params {
 ::b24_runtime::support::params_serialize!(
     Params { req "id" => id, req "fields" => fields, opt "params" => params, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     Params { req "id" => id : lenient, req "fields" => fields : plain, opt "params" =>
     params : plain, }
@@ -103,6 +103,7 @@ pub struct Fields {
 }
 impl Fields {
     /// Creates empty parameters (every field is optional).
+    #[inline]
     pub fn new() -> Self {
         <Self as Default>::default()
     }
@@ -117,7 +118,7 @@ impl Fields {
     "IS_MANUAL_OPPORTUNITY" => is_manual_opportunity, opt "CONTACT_IDS" => contact_ids,
     opt "SOURCE_ID" => source_id, opt "gpsN" => gps_n, opt "COMMENTS" => comments, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     Fields { opt "TITLE" => title : lenient, opt "IS_RECURRING" => is_recurring : plain,
     opt "IS_MANUAL_OPPORTUNITY" => is_manual_opportunity : plain, opt "CONTACT_IDS" =>
@@ -135,6 +136,7 @@ pub struct ParamsParams {
 }
 impl ParamsParams {
     /// Creates empty parameters (every field is optional).
+    #[inline]
     pub fn new() -> Self {
         <Self as Default>::default()
     }
@@ -145,7 +147,7 @@ impl ParamsParams {
 ::b24_runtime::support::params_serialize!(
     ParamsParams { opt "REGISTER_SONET_EVENT" => register_sonet_event, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     ParamsParams { opt "REGISTER_SONET_EVENT" => register_sonet_event : plain, }
 );

@@ -51,7 +51,7 @@ impl Params {
 ::b24_runtime::support::params_serialize!(
     Params { req "DIALOG_ID" => dialog_id, req "MESSAGE_ID" => message_id, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     Params { req "DIALOG_ID" => dialog_id : lenient, req "MESSAGE_ID" => message_id :
     lenient, }

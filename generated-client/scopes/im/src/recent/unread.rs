@@ -54,7 +54,7 @@ impl Params {
 ::b24_runtime::support::params_serialize!(
     Params { req "DIALOG_ID" => dialog_id, opt "ACTION" => action, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     Params { req "DIALOG_ID" => dialog_id : lenient, opt "ACTION" => action : plain, }
 );

@@ -50,7 +50,7 @@ impl Params {
 ::b24_runtime::support::params_serialize!(
     Params { req "id" => id, opt "select" => select, }
 );
-#[cfg(feature = "conformance")]
+#[cfg(b24_conformance)]
 ::b24_runtime::conformance_params!(
     Params { req "id" => id : lenient, opt "select" => select : lenient_vec, }
 );
