@@ -42,7 +42,7 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
             let t = ty_tokens(t);
             quote!(Vec<#t>)
         }
-        Ty::Struct(n) | Ty::Enum(n) => {
+        Ty::Struct(n) | Ty::Enum(n) | Ty::Union(n) => {
             let i = ident(n);
             quote!(#i)
         }
@@ -61,6 +61,7 @@ fn seed(ty: &Ty) -> TokenStream {
         Ty::DateTime => "datetime",
         Ty::Value | Ty::Object => "value",
         Ty::Struct(_) | Ty::Enum(_) => "any",
+        Ty::Union(_) => "union",
         Ty::Vec(inner) => match **inner {
             Ty::I64 => "vec_i64",
             Ty::F64 => "vec_f64",
@@ -115,7 +116,8 @@ fn struct_doc(s: &StructPlan<'_>) -> String {
 pub fn types(t: &TypesPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     let structs = t.structs.iter().map(|s| structure(s, cx));
     let enums = t.enums.iter().map(|e| enumeration(e, cx));
-    quote! { #(#structs)* #(#enums)* }
+    let unions = t.unions.iter().map(|u| super::unions::union(u, cx));
+    quote! { #(#structs)* #(#enums)* #(#unions)* }
 }
 
 fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {

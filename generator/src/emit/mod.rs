@@ -26,6 +26,7 @@ pub mod items;
 pub mod method;
 pub mod output;
 pub mod run;
+pub mod unions;
 
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
