@@ -60,9 +60,9 @@ pub struct Patterns {
     /// 3. Union types in params / results (at any depth).
     pub unions_in_params: u64,
     pub unions_in_results: u64,
-    /// 3. Unions without a common Rust type, by what the client makes of them (`params enum
-    /// integer|string`, `received single string`, `params value`): enums, the one type of a
-    /// single wire form, or `serde_json::Value` where no alternative has a known form.
+    /// 3. Unions without a common Rust type, by what the client makes of them: enums, the
+    ///    one type of a single wire form, or `serde_json::Value` where no alternative has a
+    ///    known form (keys such as `params enum integer|string`, `params value`).
     pub unions_emitted: BTreeMap<String, u64>,
     /// 3. Result sections giving alternative results in tabs (read as a union `result`).
     pub result_tabs: u64,

@@ -1023,7 +1023,8 @@ mod tests {
             .as_ref()
             .unwrap();
         assert_eq!(mp.output, OutputPlan::Struct);
-        let unions: Vec<(&str, Dir, Vec<(&str, Ty)>)> = mp
+        type Planned<'p> = (&'p str, Dir, Vec<(&'p str, Ty)>);
+        let unions: Vec<Planned> = mp
             .types
             .unions
             .iter()
