@@ -60,6 +60,12 @@ pub struct Patterns {
     /// 3. Union types in params / results (at any depth).
     pub unions_in_params: u64,
     pub unions_in_results: u64,
+    /// 3. Unions without a common Rust type, by what the client makes of them: enums, the
+    ///    one type of a single wire form, or `serde_json::Value` where no alternative has a
+    ///    known form (keys such as `params enum integer|string`, `params value`).
+    pub unions_emitted: BTreeMap<String, u64>,
+    /// 3. Result sections giving alternative results in tabs (read as a union `result`).
+    pub result_tabs: u64,
     /// 4. Error tables whose Code column holds message texts / HTTP statuses.
     pub code_column_messages: u64,
     pub code_column_statuses: u64,
@@ -83,6 +89,7 @@ impl Patterns {
         let mut p = Patterns {
             tables_continued: r.stats.tables_continued,
             tables_variants: r.stats.tables_variants,
+            result_tabs: r.stats.result_tabs,
             unknown_settled: count(crate::refine::unknown::SETTLED),
             code_column_messages: count(crate::extract::CODE_COLUMN_MESSAGES),
             code_column_statuses: count(crate::extract::CODE_COLUMN_STATUSES),
@@ -251,7 +258,14 @@ impl Report {
             diagnostics,
             top_diagnostics: top,
             docs_mistakes: Vec::new(),
-            patterns: Patterns::new(r),
+            patterns: Patterns {
+                unions_emitted: emitted
+                    .unions
+                    .iter()
+                    .map(|(k, n)| (k.clone(), *n as u64))
+                    .collect(),
+                ..Patterns::new(r)
+            },
         }
     }
 
@@ -351,9 +365,29 @@ impl Report {
         );
         let _ = writeln!(
             o,
-            "  3 unions: {} in params, {} in results",
-            p.unions_in_params, p.unions_in_results
+            "  3 unions: {} in params, {} in results; result sections of alternative tabs: {}",
+            p.unions_in_params, p.unions_in_results, p.result_tabs
         );
+        for dir in ["params", "received"] {
+            let sum = |what: &str| -> u64 {
+                let prefix = format!("{dir} {what}");
+                p.unions_emitted
+                    .iter()
+                    .filter(|(k, _)| k.starts_with(&prefix))
+                    .map(|(_, n)| n)
+                    .sum()
+            };
+            let _ = writeln!(
+                o,
+                "    {dir}: {} emitted as enums, {} as the type of their one form, {} kept as untyped JSON",
+                sum("enum"),
+                sum("single"),
+                sum("value")
+            );
+        }
+        for (k, n) in &p.unions_emitted {
+            let _ = writeln!(o, "      {n:5}  {k}");
+        }
         let _ = writeln!(
             o,
             "  4 error tables with a Code column of message texts: {}, of HTTP statuses: {}",

@@ -21,6 +21,7 @@ fn name(t: &Ty) -> String {
         Ty::Vec(t) => format!("Vec<{}>", name(t)),
         Ty::Struct(_) => "struct".into(),
         Ty::Enum(_) => "enum".into(),
+        Ty::Union(_) => "union".into(),
     }
 }
 
@@ -40,6 +41,10 @@ fn check(ir: &Ir) -> (usize, Vec<String>) {
         stack.extend(m.children.iter());
         let Some(mp) = &m.method else { continue };
         let want = match &mp.output {
+            // A union `result` is `pub enum Output`.
+            OutputPlan::Struct if mp.types.unions.iter().any(|u| u.name == "Output") => {
+                "union".to_string()
+            }
             OutputPlan::Struct => "struct".to_string(),
             OutputPlan::Alias(t) => name(t),
         };

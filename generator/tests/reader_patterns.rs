@@ -204,6 +204,37 @@ fn one_table_per_tab_is_variants_merged_as_optional_fields() {
     );
 }
 
+#[test]
+fn result_tabs_of_alternative_results_are_a_union_result() {
+    let tab = |t: &str| t.replace('\n', "\n    ");
+    let page = format!(
+        "# Update an Event calendar.event.update\n\n> Scope: [`calendar`](../scopes/permissions.md)\n\n\
+         ## Method Parameters\n\n{TABLE_HEAD}|| **id***\n[`integer`](../data-types.md) | Event ||\n|#\n\n\
+         ## Response Handling\n\n```json\n{{\"result\": 1246}}\n```\n\n### Returned Data\n\n\
+         {{% list tabs %}}\n\n- Single Event\n\n    {}\n\n- Recurring Event\n\n    {}\n\n{{% endlist %}}\n\n\
+         ## Error Handling\n\n```json\n{{\"error\": \"\", \"error_description\": \"x\"}}\n```\n",
+        tab(&format!("{TABLE_HEAD}|| **result**\n[`integer`](x.md) | Event id ||\n|#")),
+        tab(&format!(
+            "{TABLE_HEAD}|| **result**\n[`object`](x.md) | Root ||\n\
+             || **recEventId**\n[`integer`](x.md) | New series ||\n|| **id**\n[`integer`](x.md) | Old series ||\n|#"
+        )),
+    );
+    let ir = read_one("result-tabs", "calendar/calendar-event-update.md", &page);
+    let result = ir.methods[0].result.as_ref().expect("a result");
+    let Kind::Union { variants } = &result.kind else {
+        panic!("result is {result:?}")
+    };
+    let kinds: Vec<&str> = variants.iter().map(|v| v.kind.name()).collect();
+    assert_eq!(kinds, ["integer", "object"]);
+    let names: Vec<&str> = variants[1]
+        .fields()
+        .expect("an object")
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["recEventId", "id"]);
+}
+
 /// A REST 2 page with the given error section.
 fn errors_page(title: &str, errors: &str) -> String {
     format!(

@@ -14,6 +14,7 @@
 pub mod de;
 mod macros;
 pub mod seed;
+pub mod union;
 
 pub use crate::method::{FastListed, Listed, Paginated};
 pub use crate::wire::Lenient;
@@ -21,4 +22,5 @@ pub use serde;
 
 pub use crate::{
     call_surface, list_surface, method_error, params_serialize, result_fields, setters, wire_enum,
+    wire_union,
 };

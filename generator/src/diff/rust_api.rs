@@ -45,7 +45,33 @@ pub fn rust_type(ty: &Type, field: Option<&Field>, side: Side) -> String {
             Some(f) => enum_type(f),
             None => "String".into(),
         },
+        Kind::Union { variants } if scalar_ty(ty) == Some(Ty::Value) => {
+            union_type(variants, field, side)
+        }
         _ => ty_name(&scalar_ty(ty).unwrap_or(Ty::Value)),
+    }
+}
+
+/// A union without a common type: `union` when it is an enum, else its one form's type.
+fn union_type(variants: &[Type], field: Option<&Field>, side: Side) -> String {
+    use crate::rust::unions::{classify, Decision, Shape};
+    match classify(variants) {
+        Decision::Enum(_) => "union".into(),
+        Decision::Value => "serde_json::Value".into(),
+        Decision::Single(v) => match v.shape {
+            Shape::Scalar(t) => ty_name(&t),
+            Shape::RawObject => "wire::Object".into(),
+            Shape::AnyList => "Vec<serde_json::Value>".into(),
+            Shape::Fields(_) => "struct".into(),
+            Shape::List(item) => {
+                let inner = rust_type(item, field, side);
+                if inner.starts_with("Vec<") {
+                    "Vec<serde_json::Value>".into()
+                } else {
+                    format!("Vec<{inner}>")
+                }
+            }
+        },
     }
 }
 
@@ -100,6 +126,7 @@ fn ty_name(t: &Ty) -> String {
         Ty::Vec(t) => format!("Vec<{}>", ty_name(t)),
         Ty::Struct(_) => "struct".into(),
         Ty::Enum(_) => "enum".into(),
+        Ty::Union(_) => "union".into(),
     }
 }
 

@@ -44,7 +44,7 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
             let t = ty_tokens(t);
             quote!(Vec<#t>)
         }
-        Ty::Struct(n) | Ty::Enum(n) => {
+        Ty::Struct(n) | Ty::Enum(n) | Ty::Union(n) => {
             let i = ident(n);
             quote!(#i)
         }
@@ -63,6 +63,7 @@ fn seed(ty: &Ty) -> TokenStream {
         Ty::DateTime => "datetime",
         Ty::Value | Ty::Object => "value",
         Ty::Struct(_) | Ty::Enum(_) => "any",
+        Ty::Union(_) => "union",
         Ty::Vec(inner) => match **inner {
             Ty::I64 => "vec_i64",
             Ty::F64 => "vec_f64",
@@ -130,7 +131,12 @@ pub fn types_except(t: &TypesPlan<'_>, cx: ItemCtx<'_>, skip: &BTreeSet<String>)
         .iter()
         .filter(|e| !skip.contains(&e.name))
         .map(|e| enumeration(e, cx));
-    quote! { #(#structs)* #(#enums)* }
+    let unions = t
+        .unions
+        .iter()
+        .filter(|u| !skip.contains(&u.name))
+        .map(|u| super::unions::union(u, cx));
+    quote! { #(#structs)* #(#enums)* #(#unions)* }
 }
 
 /// One struct or enum of a module, by name.
@@ -138,17 +144,20 @@ pub fn named(t: &TypesPlan<'_>, name: &str, cx: ItemCtx<'_>) -> Option<TokenStre
     if let Some(s) = t.structs.iter().find(|s| s.name == name) {
         return Some(structure(s, cx));
     }
-    t.enums
+    if let Some(e) = t.enums.iter().find(|e| e.name == name) {
+        return Some(enumeration(e, cx));
+    }
+    t.unions
         .iter()
-        .find(|e| e.name == name)
-        .map(|e| enumeration(e, cx))
+        .find(|u| u.name == name)
+        .map(|u| super::unions::union(u, cx))
 }
 
 /// The names of the module's own types that the item `name` refers to (`None`: no such item).
 pub fn refs<'t>(t: &'t TypesPlan<'_>, name: &str) -> Option<Vec<&'t str>> {
     fn walk<'t>(ty: &'t Ty, out: &mut Vec<&'t str>) {
         match ty {
-            Ty::Struct(n) | Ty::Enum(n) => out.push(n),
+            Ty::Struct(n) | Ty::Enum(n) | Ty::Union(n) => out.push(n),
             Ty::Vec(inner) => walk(inner, out),
             _ => {}
         }
@@ -157,6 +166,13 @@ pub fn refs<'t>(t: &'t TypesPlan<'_>, name: &str) -> Option<Vec<&'t str>> {
         let mut out = Vec::new();
         for f in &s.fields {
             walk(&f.ty, &mut out);
+        }
+        return Some(out);
+    }
+    if let Some(u) = t.unions.iter().find(|u| u.name == name) {
+        let mut out = Vec::new();
+        for v in &u.variants {
+            walk(&v.ty, &mut out);
         }
         return Some(out);
     }

@@ -27,6 +27,7 @@ pub mod method;
 pub mod output;
 pub mod run;
 pub mod shared;
+pub mod unions;
 
 use proc_macro2::TokenStream;
 use rayon::prelude::*;

@@ -93,6 +93,7 @@ pub fn find(modules: &[Module<'_, '_>], core: &TokenStream) -> Sharing {
     for (i, m) in modules.iter().enumerate() {
         let names = m.types.structs.iter().map(|s| s.name.as_str());
         let names = names.chain(m.types.enums.iter().map(|e| e.name.as_str()));
+        let names = names.chain(m.types.unions.iter().map(|u| u.name.as_str()));
         for name in names {
             if let Some(k) = keys.key(i, name) {
                 forms.entry((name, k)).or_default().push(i);

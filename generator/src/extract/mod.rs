@@ -46,6 +46,8 @@ pub struct Stats {
     pub tables_continued: u64,
     /// Field tables read as variants (one per tab, merged as optional fields).
     pub tables_variants: u64,
+    /// Result sections whose tabs give alternative results (read as a union `result`).
+    pub result_tabs: u64,
 }
 
 impl Stats {
@@ -59,6 +61,7 @@ impl Stats {
         self.examples_failed += o.examples_failed;
         self.tables_continued += o.tables_continued;
         self.tables_variants += o.tables_variants;
+        self.result_tabs += o.result_tabs;
     }
 }
 
@@ -651,7 +654,10 @@ fn read_method(
     let mut result = None;
     let mut paginated = false;
     if let Some(&(_, from, to)) = secs.iter().find(|s| s.0 == Sec::Response) {
-        if let Some((idx, t, cols)) = fields::first_field_table(page, from, to) {
+        if let Some((r, p)) = tabbed_result(page, from, to, &mut reader) {
+            result = Some(r);
+            paginated = p;
+        } else if let Some((idx, t, cols)) = fields::first_field_table(page, from, to) {
             let rows = reader.table(idx, t, cols);
             let (r, p) = result_from_rows(rows);
             result = r;
@@ -754,6 +760,66 @@ fn secs_of(secs: &[(Sec, usize, usize)], k: Sec) -> Vec<(usize, usize)> {
         .filter(|s| s.0 == k)
         .map(|s| (s.1, s.2))
         .collect()
+}
+
+/// A result section whose field tables all sit in tabs of alternative results
+/// (`calendar.event.update`: "Single Event" answers an id, "Recurring Event" an object) → a union
+/// of the tabs' results, and paginated. The tabs' objects merge into one object (each field
+/// optional, its docs naming the tabs that have it), as variant tables of a section do.
+fn tabbed_result(
+    page: &Page,
+    from: usize,
+    to: usize,
+    reader: &mut FieldReader<'_>,
+) -> Option<(crate::ir::Type, bool)> {
+    let tables = tables::section_tables(page, from, to, false);
+    let mut tabs: Vec<&str> = tables.iter().filter_map(|t| t.tab.as_deref()).collect();
+    tabs.dedup();
+    if tabs.len() < 2 || tables.iter().any(|t| t.tab.is_none()) {
+        return None;
+    }
+    reader.stats.result_tabs += 1;
+    let mut paginated = false;
+    let mut alternatives: Vec<crate::ir::Type> = Vec::new();
+    let mut objects: Vec<(String, Vec<Field>)> = Vec::new();
+    for st in &tables {
+        let rows = reader.table(st.idx, st.table, st.cols);
+        let (r, p) = result_from_rows(rows);
+        paginated |= p;
+        match r {
+            Some(crate::ir::Type {
+                kind: Kind::Object { fields },
+                ..
+            }) if !fields.is_empty() => {
+                objects.push((st.tab.clone().unwrap_or_default(), fields));
+            }
+            Some(t) if !alternatives.iter().any(|a| a.kind == t.kind) => alternatives.push(t),
+            _ => {}
+        }
+    }
+    if !objects.is_empty() {
+        let fields = tables::merge_variants(objects, page.lang);
+        alternatives.push(crate::ir::Type::new("object", Kind::Object { fields }));
+    }
+    let ty = match alternatives.len() {
+        0 => return None,
+        1 => alternatives.remove(0),
+        _ => {
+            let doc: Vec<&str> = alternatives.iter().map(|a| a.doc.as_str()).collect();
+            let mut ty = crate::ir::Type::new(
+                doc.join(" | "),
+                Kind::Union {
+                    variants: Vec::new(),
+                },
+            );
+            ty.nullable = alternatives.iter().any(|a| a.nullable);
+            ty.kind = Kind::Union {
+                variants: alternatives,
+            };
+            ty
+        }
+    };
+    Some((ty, paginated))
 }
 
 /// The top returned-data rows → (type of `result`, paginated).

@@ -7,6 +7,7 @@ pub mod naming;
 pub mod plan;
 pub mod policy;
 pub mod types;
+pub mod unions;
 
 pub use plan::{plan, Dir, Plan, PlanOptions, Stats};
 pub use policy::ReadOnlyPolicy;

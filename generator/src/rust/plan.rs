@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use super::naming::{self, Namespace, Style, RESERVED_TYPES};
 use super::policy::ReadOnlyPolicy;
 use super::types::{scalar_ty, Ty};
+use super::unions::{self, Decision, Form, Shape};
 use crate::ir::{EnumValue, ErrorCode, Event, Field, Ir, Kind, Lang, Method, Type};
 
 /// Options that change names.
@@ -90,6 +91,30 @@ pub struct Stats {
     /// Placeholder rows (`UF_CRM_...`, `<field_code>`) that are not fields.
     pub placeholder_fields: usize,
     pub deprecated_methods: usize,
+    /// Unions without a common Rust type, by what they became (`params enum integer|string`,
+    /// `received single string`, `params value`; see [`unions`]).
+    pub unions: BTreeMap<String, usize>,
+}
+
+impl Stats {
+    /// Unions emitted as enums / kept as `serde_json::Value`, params and received.
+    pub fn union_totals(&self) -> [(&'static str, usize, usize); 2] {
+        let sum = |dir: &str, what: &str| {
+            self.unions
+                .iter()
+                .filter(|(k, _)| k.starts_with(&format!("{dir} {what}")))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        [
+            ("params", sum("params", "enum"), sum("params", "value")),
+            (
+                "received",
+                sum("received", "enum"),
+                sum("received", "value"),
+            ),
+        ]
+    }
 }
 
 /// The whole plan.
@@ -143,7 +168,8 @@ pub struct MethodPlan<'a> {
 /// The Rust type of `result`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutputPlan {
-    /// `pub struct Output` (among the types).
+    /// `pub struct Output` (among the types), or `pub enum Output` for a union result (among
+    /// the unions).
     Struct,
     /// `pub type Output = …`.
     Alias(Ty),
@@ -154,6 +180,7 @@ pub enum OutputPlan {
 pub struct TypesPlan<'a> {
     pub structs: Vec<StructPlan<'a>>,
     pub enums: Vec<EnumPlan<'a>>,
+    pub unions: Vec<UnionPlan<'a>>,
 }
 
 #[derive(Debug)]
@@ -192,6 +219,28 @@ pub struct EnumPlan<'a> {
     pub origin: &'a Field,
     /// (variant ident, value), values deduplicated.
     pub variants: Vec<(String, &'a EnumValue)>,
+}
+
+/// A union enum (see [`unions`]): one variant per wire form, then `Other(serde_json::Value)`.
+#[derive(Debug)]
+pub struct UnionPlan<'a> {
+    pub name: String,
+    pub dir: Dir,
+    /// The field it types (`None` for a union `result`).
+    pub origin: Option<&'a Field>,
+    /// The type as the docs write it (`integer | integer[]`).
+    pub doc: &'a str,
+    pub variants: Vec<UnionVariantPlan>,
+}
+
+#[derive(Debug)]
+pub struct UnionVariantPlan {
+    pub ident: String,
+    pub form: Form,
+    /// The variant's type (a `Vec` for the array form).
+    pub ty: Ty,
+    /// The alternatives it stands for, as written.
+    pub doc: String,
 }
 
 /// One error-enum variant: a code and every documented row for it.
@@ -460,6 +509,12 @@ fn plan_method<'a>(
             }
             Kind::Array { item } => OutputPlan::Alias(Ty::Vec(Box::new(b.item_ty(item, stats)))),
             Kind::Ref { name } => OutputPlan::Alias(root_ref(name, stats)),
+            Kind::Union { variants } if scalar_ty(t) == Some(Ty::Value) => {
+                match b.union(None, "Output", Some("Output"), t, variants, stats) {
+                    Ty::Union(_) => OutputPlan::Struct,
+                    other => OutputPlan::Alias(other),
+                }
+            }
             _ => OutputPlan::Alias(b.ty(None, "Output", t, stats)),
         },
     };
@@ -649,12 +704,103 @@ impl<'a> TypesBuilder<'a> {
                 Some(f) => self.enum_ty(f, parent),
                 None => Ty::Str,
             },
+            Kind::Union { variants } if scalar_ty(ty) == Some(Ty::Value) => {
+                self.union(field, parent, None, ty, variants, stats)
+            }
             _ => {
                 let t = scalar_ty(ty).unwrap_or(Ty::Value);
                 if t == Ty::Value {
                     stats.untyped_values += 1;
                 }
                 t
+            }
+        }
+    }
+
+    /// A union without a common Rust type (see [`unions`]): an enum named `name` (else after
+    /// the field), the type of its one form, or `serde_json::Value`.
+    fn union(
+        &mut self,
+        field: Option<&'a Field>,
+        parent: &str,
+        name: Option<&str>,
+        ty: &'a Type,
+        variants: &'a [Type],
+        stats: &mut Stats,
+    ) -> Ty {
+        let decision = unions::classify(variants);
+        let dir = match self.dir {
+            Dir::Params => "params",
+            Dir::Result => "received",
+        };
+        *stats
+            .unions
+            .entry(format!("{dir} {}", unions::describe(&decision)))
+            .or_default() += 1;
+        match decision {
+            Decision::Value => {
+                stats.untyped_values += 1;
+                Ty::Value
+            }
+            Decision::Single(v) => self.variant_ty(field, parent, &v.shape, stats),
+            Decision::Enum(vs) => {
+                let name = match name {
+                    Some(n) => n.to_owned(),
+                    None => self.type_name(parent, field.map_or(parent, |f| f.name.as_str())),
+                };
+                let index = self.out.unions.len();
+                self.out.unions.push(UnionPlan {
+                    name: name.clone(),
+                    dir: self.dir,
+                    origin: field,
+                    doc: &ty.doc,
+                    variants: Vec::new(),
+                });
+                let planned = vs
+                    .into_iter()
+                    .map(|v| UnionVariantPlan {
+                        ident: v.form.ident().to_owned(),
+                        form: v.form,
+                        ty: self.variant_ty(field, &name, &v.shape, stats),
+                        doc: v.doc,
+                    })
+                    .collect();
+                self.out.unions[index].variants = planned;
+                Ty::Union(name)
+            }
+        }
+    }
+
+    /// The Rust type of a union variant (or of a union of one form) inside `parent`.
+    fn variant_ty(
+        &mut self,
+        field: Option<&'a Field>,
+        parent: &str,
+        shape: &Shape<'a>,
+        stats: &mut Stats,
+    ) -> Ty {
+        match shape {
+            Shape::Scalar(t) => t.clone(),
+            Shape::RawObject => {
+                stats.unstructured_objects += 1;
+                Ty::Object
+            }
+            Shape::AnyList => {
+                stats.untyped_values += 1;
+                Ty::Vec(Box::new(Ty::Value))
+            }
+            Shape::Fields(fields) => {
+                let name = self.names.claim(&format!("{parent}Object"));
+                self.build_struct(name.clone(), field, fields, stats);
+                Ty::Struct(name)
+            }
+            Shape::List(item) => {
+                let inner = match self.ty(field, parent, item, stats) {
+                    // Nested lists are rare and irregular on the wire: keep them raw.
+                    Ty::Vec(_) => Ty::Value,
+                    t => t,
+                };
+                Ty::Vec(Box::new(inner))
             }
         }
     }
@@ -848,6 +994,70 @@ mod tests {
         let e = &mp.types.enums[0];
         let v: Vec<&str> = e.variants.iter().map(|(i, _)| i.as_str()).collect();
         assert_eq!(v, ["New", "V1", "Empty", "Unknown2"]);
+    }
+
+    #[test]
+    fn unions_become_enums_by_wire_form() {
+        let int = Type::new("integer", Kind::Integer);
+        let ints = Type::new(
+            "integer[]",
+            Kind::Array {
+                item: Box::new(int.clone()),
+            },
+        );
+        let union = |variants: Vec<Type>| Kind::Union { variants };
+        let mut m = method("calendar.event.update", &["calendar"]);
+        m.params = vec![field("ids", union(vec![int.clone(), ints]), true)];
+        let object = Type::new(
+            "object",
+            Kind::Object {
+                fields: vec![field("id", Kind::Integer, false)],
+            },
+        );
+        m.result = Some(Type::new("integer | object", union(vec![int, object])));
+        let ir = Ir {
+            schema: 1,
+            methods: vec![m],
+            ..Ir::default()
+        };
+        let p = plan(&ir, &opts());
+        let mp = p.scopes[0].root.children[0].children[0]
+            .method
+            .as_ref()
+            .unwrap();
+        assert_eq!(mp.output, OutputPlan::Struct);
+        type Planned<'p> = (&'p str, Dir, Vec<(&'p str, Ty)>);
+        let unions: Vec<Planned> = mp
+            .types
+            .unions
+            .iter()
+            .map(|u| {
+                let vs = u.variants.iter().map(|v| (v.ident.as_str(), v.ty.clone()));
+                (u.name.as_str(), u.dir, vs.collect())
+            })
+            .collect();
+        assert_eq!(
+            unions,
+            [
+                (
+                    "Ids",
+                    Dir::Params,
+                    vec![("Integer", Ty::I64), ("List", Ty::Vec(Box::new(Ty::I64)))]
+                ),
+                (
+                    "Output",
+                    Dir::Result,
+                    vec![
+                        ("Integer", Ty::I64),
+                        ("Object", Ty::Struct("OutputObject".into()))
+                    ]
+                ),
+            ]
+        );
+        assert_eq!(mp.types.structs[0].fields[0].ty, Ty::Union("Ids".into()));
+        assert_eq!(p.stats.unions["params enum integer|array"], 1);
+        assert_eq!(p.stats.unions["received enum integer|object"], 1);
+        assert_eq!(p.stats.union_totals()[0], ("params", 1, 0));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! | `object` without fields | params: `wire::Object`; results: `serde_json::Value` |
 //! | `array` | `Vec<item>` |
 //! | `ref` | by [`ref_scalar`]: ids → `i64`, codes → `String`, else `serde_json::Value` |
-//! | `union` | the common type of its non-null variants, else `serde_json::Value` |
+//! | `union` | the common type of its non-null variants, else an enum by wire form ([`super::unions`]) |
 //! | `file`, `any` | `serde_json::Value` |
 
 use crate::ir::{Kind, Type};
@@ -37,6 +37,8 @@ pub enum Ty {
     Struct(String),
     /// A generated enum in the same module.
     Enum(String),
+    /// A generated union enum in the same module (see [`super::unions`]).
+    Union(String),
 }
 
 impl Ty {

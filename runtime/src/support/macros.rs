@@ -279,3 +279,143 @@ macro_rules! list_surface {
         $result.$field.unwrap_or_default()
     };
 }
+
+/// A generated union enum, which has an `Other(serde_json::Value)` fallback for a value of any
+/// other form. Received (`results`): `Deserialize` through [`union`](crate::support::union), one
+/// dispatch on the form on the wire, no buffering. Sent (`params`): `Serialize`, one `From` per
+/// variant, and under `--cfg b24_conformance` (the conformance suite's) the `Deserialize` too:
+/// `wire_union!(results Id { integer Integer, text Text, list List: i64, object Object: IdObject, })`.
+///
+/// Forms: `bool`, `integer` (`i64`), `number` (`f64`), `text` (`String`), `string V: T` (a
+/// [`FromWireStr`](crate::support::union::FromWireStr) type: dates, `YesNo`), `list V: T`
+/// (`Vec<T>` of scalars read leniently), `array V: T` (`Vec<T>`), `object V: T`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! wire_union {
+    (results $name:ident { $($form:ident $variant:ident $(: $ty:ty)?,)* }) => {
+        $crate::support::wire_union!(@de $name { $($form $variant $(: $ty)?,)* });
+    };
+    (params $name:ident { $($form:ident $variant:ident $(: $ty:ty)?,)* }) => {
+        impl $crate::support::serde::Serialize for $name {
+            fn serialize<S: $crate::support::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(v) => $crate::support::serde::Serialize::serialize(v, s),)*
+                    Self::Other(v) => $crate::support::serde::Serialize::serialize(v, s),
+                }
+            }
+        }
+
+        $($crate::support::wire_union!(@from $name $form $variant $($ty)?);)*
+
+        #[cfg(b24_conformance)]
+        const _: () = {
+            $crate::support::wire_union!(@de $name { $($form $variant $(: $ty)?,)* });
+        };
+    };
+    (@de $name:ident { $($form:ident $variant:ident $(: $ty:ty)?,)* }) => {
+        impl $crate::support::union::Union for $name {
+            $($crate::support::wire_union!(@form $form $variant $($ty)?);)*
+            fn other(v: ::serde_json::Value) -> Self {
+                Self::Other(v)
+            }
+        }
+
+        impl<'de> $crate::support::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::support::serde::Deserializer<'de>>(
+                d: D,
+            ) -> Result<Self, D::Error> {
+                $crate::support::union::deserialize(d)
+            }
+        }
+    };
+    (@form bool $v:ident) => {
+        fn boolean(v: bool) -> Option<Self> {
+            Some(Self::$v(v))
+        }
+    };
+    (@form integer $v:ident) => {
+        fn integer(v: i64) -> Option<Self> {
+            Some(Self::$v(v))
+        }
+    };
+    (@form number $v:ident) => {
+        fn number(v: f64) -> Option<Self> {
+            Some(Self::$v(v))
+        }
+    };
+    (@form text $v:ident) => {
+        fn string(v: &str) -> Option<Self> {
+            Some(Self::$v(v.to_owned()))
+        }
+    };
+    (@form string $v:ident $ty:ty) => {
+        fn string(v: &str) -> Option<Self> {
+            <$ty as $crate::support::union::FromWireStr>::from_wire_str(v).map(Self::$v)
+        }
+    };
+    (@form list $v:ident $ty:ty) => {
+        fn array<'de, A: $crate::support::serde::de::SeqAccess<'de>>(
+            seq: A,
+        ) -> Result<Self, A::Error> {
+            $crate::support::union::lenient_list::<A, $ty>(seq).map(Self::$v)
+        }
+    };
+    (@form array $v:ident $ty:ty) => {
+        fn array<'de, A: $crate::support::serde::de::SeqAccess<'de>>(
+            seq: A,
+        ) -> Result<Self, A::Error> {
+            $crate::support::union::list::<A, $ty>(seq).map(Self::$v)
+        }
+    };
+    (@form object $v:ident $ty:ty) => {
+        fn object<'de, A: $crate::support::serde::de::MapAccess<'de>>(
+            map: A,
+        ) -> Result<Self, A::Error> {
+            $crate::support::union::object::<A, $ty>(map).map(Self::$v)
+        }
+    };
+    (@from $name:ident bool $v:ident) => {
+        $crate::support::wire_union!(@into $name $v bool);
+    };
+    (@from $name:ident integer $v:ident) => {
+        $crate::support::wire_union!(@into $name $v i64);
+        impl ::std::convert::From<i32> for $name {
+            fn from(v: i32) -> Self {
+                Self::$v(v.into())
+            }
+        }
+    };
+    (@from $name:ident number $v:ident) => {
+        $crate::support::wire_union!(@into $name $v f64);
+    };
+    (@from $name:ident text $v:ident) => {
+        $crate::support::wire_union!(@into $name $v String);
+        impl ::std::convert::From<&str> for $name {
+            fn from(v: &str) -> Self {
+                Self::$v(v.to_owned())
+            }
+        }
+    };
+    (@from $name:ident string $v:ident $ty:ty) => {
+        $crate::support::wire_union!(@into $name $v $ty);
+    };
+    (@from $name:ident list $v:ident $ty:ty) => {
+        $crate::support::wire_union!(@into $name $v Vec<$ty>);
+    };
+    (@from $name:ident array $v:ident $ty:ty) => {
+        $crate::support::wire_union!(@into $name $v Vec<$ty>);
+    };
+    (@from $name:ident object $v:ident $ty:ty) => {
+        $crate::support::wire_union!(@into $name $v $ty);
+    };
+    (@into $name:ident $v:ident $ty:ty) => {
+        impl ::std::convert::From<$ty> for $name {
+            fn from(v: $ty) -> Self {
+                Self::$v(v)
+            }
+        }
+    };
+}

@@ -69,3 +69,19 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for List<T> {
 pub fn vec<T>() -> List<T> {
     List(PhantomData)
 }
+
+#[doc(hidden)]
+pub struct Union<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Union<T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        Option::<T>::deserialize(d)
+    }
+}
+
+/// An optional generated union: `null` is `None`, any other value the union's (its fallback
+/// keeps what no variant takes, so `false`, `""` and `[]` stay values).
+pub fn union<T>() -> Union<T> {
+    Union(PhantomData)
+}
