@@ -850,6 +850,22 @@ mod tests {
         }
     }
 
+    fn one_method(m: Method) -> Ir {
+        Ir {
+            schema: 1,
+            methods: vec![m],
+            ..Ir::default()
+        }
+    }
+
+    /// The plan of the one method `a.b.c` of a plan.
+    fn three_segment_method<'p, 'a>(p: &'p Plan<'a>) -> &'p MethodPlan<'a> {
+        p.scopes[0].root.children[0].children[0]
+            .method
+            .as_ref()
+            .expect("the method's module")
+    }
+
     fn opts() -> PlanOptions {
         PlanOptions {
             crate_name: "bitrix24".into(),
@@ -973,16 +989,9 @@ mod tests {
                 )),
             },
         ));
-        let ir = Ir {
-            schema: 1,
-            methods: vec![m],
-            ..Ir::default()
-        };
+        let ir = one_method(m);
         let p = plan(&ir, &opts());
-        let mp = p.scopes[0].root.children[0].children[0]
-            .method
-            .as_ref()
-            .unwrap();
+        let mp = three_segment_method(&p);
         assert!(mp.read_only);
         assert_eq!(
             mp.output,
@@ -1015,16 +1024,9 @@ mod tests {
             },
         );
         m.result = Some(Type::new("integer | object", union(vec![int, object])));
-        let ir = Ir {
-            schema: 1,
-            methods: vec![m],
-            ..Ir::default()
-        };
+        let ir = one_method(m);
         let p = plan(&ir, &opts());
-        let mp = p.scopes[0].root.children[0].children[0]
-            .method
-            .as_ref()
-            .unwrap();
+        let mp = three_segment_method(&p);
         assert_eq!(mp.output, OutputPlan::Struct);
         type Planned<'p> = (&'p str, Dir, Vec<(&'p str, Ty)>);
         let unions: Vec<Planned> = mp
