@@ -32,6 +32,8 @@ pub struct Payload {
     ///
     /// (wire name `auth`, type `object`)
     pub auth: Option<Auth>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(
     Payload { "event" => event : string, "event_handler_id" => event_handler_id : i64,
@@ -45,6 +47,8 @@ pub struct Data {
     ///
     /// (wire name `FIELDS`, type `object`)
     pub fields: Option<Fields>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(Data { "FIELDS" => fields : any, });
 /// The object in `FIELDS`.
@@ -55,6 +59,8 @@ pub struct Fields {
     ///
     /// (wire name `ID`, type `integer`)
     pub id: Option<i64>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(Fields { "ID" => id : i64, });
 /// The object in `auth`.
@@ -85,6 +91,8 @@ pub struct Auth {
     ///
     /// (wire name `application_token`, type `string`)
     pub application_token: Option<String>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(
     Auth { "access_token" => access_token : string, "expires_in" => expires_in : i64,

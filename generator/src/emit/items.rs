@@ -186,11 +186,28 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     match s.dir {
         Dir::Result => {
             let de = deserialize_impl(s, &name, cx.core);
+            let keys: Vec<String> = s.placeholders.iter().map(|p| docs::code(&p.name)).collect();
+            let patterns = if keys.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " and the keys the docs give only as a pattern ({})",
+                    keys.join(", ")
+                )
+            };
+            let d = cx.docs.outer(&format!(
+                "The keys the docs do not list (custom fields `UF_…` among them){patterns}, in \
+                 answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields."
+            ));
             quote! {
                 #doc
                 #[derive(Debug, Clone, Default)]
                 #[non_exhaustive]
-                pub struct #name { #(#fields)* }
+                pub struct #name {
+                    #(#fields)*
+                    #d
+                    pub extra: ::b24_runtime::wire::Object,
+                }
                 #de
             }
         }

@@ -612,7 +612,8 @@ impl<'a> TypesBuilder<'a> {
                 "fmt",
                 "serialize",
             ],
-            Dir::Result => &[],
+            // `extra` holds the keys that are not fields.
+            Dir::Result => &["extra"],
         };
         let mut field_ns = Namespace::with_reserved(Style::Snake, reserved);
         let mut planned = Vec::new();

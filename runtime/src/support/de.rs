@@ -98,7 +98,8 @@ pub fn opt_vec_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Stri
 /// The generated structs implement this (one `match` arm per field) instead of deriving
 /// `Deserialize`: serde's derive emits a field enum, a visitor and, for every field with
 /// `deserialize_with`, a wrapper type, which on thousands of structs is most of the crate's
-/// compile time. Keys a struct does not know are skipped.
+/// compile time. Keys a struct does not know are kept, in answer order, in its
+/// [`extra`](Fields::extra) object.
 pub trait Fields: Default {
     /// Reads the value of `key` into its field; `false` when `key` is not a field.
     fn field<'de, A: de::MapAccess<'de>>(
@@ -106,6 +107,9 @@ pub trait Fields: Default {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error>;
+
+    /// Where the keys that are not fields go (the struct's `extra`).
+    fn extra(&mut self) -> &mut wire::Object;
 }
 
 /// `Deserialize` for a [`Fields`] struct: an object, or an empty value (`[]`, `""`, `null`,
@@ -126,7 +130,8 @@ impl<'de, T: Fields> Visitor<'de> for StructVisitor<T> {
         let mut out = T::default();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if !out.field(&key.0, &mut map)? {
-                map.next_value::<IgnoredAny>()?;
+                let value = map.next_value::<serde_json::Value>()?;
+                out.extra().push(key.0.into_owned(), value);
             }
         }
         Ok(out)

@@ -1,6 +1,7 @@
 /// `Fields` and `Deserialize` for a generated result struct:
 /// `result_fields!(Item { "ID" => id: i64, "TITLE" => title: string, })`, where the last word
-/// names the [`seed`] that reads the field.
+/// names the [`seed`] that reads the field. The struct has a field `extra: wire::Object` for the
+/// keys that are not fields.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! result_fields {
@@ -12,6 +13,10 @@ macro_rules! result_fields {
                 _map: &mut A,
             ) -> Result<bool, A::Error> {
                 Ok(false)
+            }
+            #[inline]
+            fn extra(&mut self) -> &mut $crate::wire::Object {
+                &mut self.extra
             }
         }
         $crate::support::result_fields!(@de $name);
@@ -28,6 +33,10 @@ macro_rules! result_fields {
                     _ => return Ok(false),
                 }
                 Ok(true)
+            }
+            #[inline]
+            fn extra(&mut self) -> &mut $crate::wire::Object {
+                &mut self.extra
             }
         }
         $crate::support::result_fields!(@de $name);

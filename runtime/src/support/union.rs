@@ -177,6 +177,7 @@ mod tests {
     #[derive(Debug, Clone, Default)]
     pub struct Obj {
         pub id: Option<i64>,
+        pub extra: wire::Object,
     }
     crate::support::result_fields!(Obj { "id" => id: i64, });
 
@@ -220,6 +221,22 @@ mod tests {
 
     fn id(v: Value) -> Id {
         serde_json::from_value(v).expect("a union never fails on its form")
+    }
+
+    #[test]
+    fn result_structs_keep_unknown_keys_in_answer_order() {
+        let o: Obj =
+            serde_json::from_str(r#"{"UF_CRM_2":"7","id":"5","UF_CRM_1":{"a":1},"x":null}"#)
+                .unwrap();
+        assert_eq!(o.id, Some(5));
+        let keys: Vec<&String> = o.extra.keys().collect();
+        assert_eq!(keys, ["UF_CRM_2", "UF_CRM_1", "x"]);
+        assert_eq!(o.extra.get_as::<i64>("UF_CRM_2").unwrap(), Some(7));
+        assert_eq!(o.extra.get_as::<i64>("x").unwrap(), None);
+        let nested: Option<Obj> = o.extra.get_as("UF_CRM_1").unwrap();
+        assert_eq!(nested.unwrap().extra.get("a"), Some(&json!(1)));
+        let none: Obj = serde_json::from_str(r#"{"id":1}"#).unwrap();
+        assert!(none.extra.is_empty());
     }
 
     #[test]

@@ -35,6 +35,23 @@ impl Object {
         }
     }
 
+    /// Appends an entry without looking for `key` first (decoding: an answer's keys are
+    /// distinct, and a repeated one is kept, as the answer sent it).
+    pub(crate) fn push(&mut self, key: String, value: Value) {
+        self.entries.push((key, value));
+    }
+
+    /// The value of `key` read as `T`, as leniently as the generated fields read theirs
+    /// (`"42"` is `42`, `"Y"` is [`YesNo::Y`](super::YesNo), `""`/`null` are `None`):
+    /// `output.extra.get_as::<i64>("UF_CRM_1720019876534")`. `Ok(None)` when the key is
+    /// absent or empty; an error names what was expected.
+    pub fn get_as<T: super::FromWire>(&self, key: &str) -> Result<Option<T>, serde_json::Error> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => T::from_wire(v),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }

@@ -69,6 +69,8 @@ pub struct Output {
     ///
     /// (wire name `CLOSED`, type `char`)
     pub closed: Option<::b24_runtime::wire::YesNo>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(
     Output { "ID" => id : i64, "TITLE" => title : string, "OPPORTUNITY" => opportunity :

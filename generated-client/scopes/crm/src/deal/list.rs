@@ -95,6 +95,8 @@ pub struct Item {
     ///
     /// (wire name `DATE_CREATE`, type `datetime`)
     pub date_create: Option<::b24_runtime::wire::DateTime>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(
     Item { "ID" => id : i64, "TITLE" => title : string, "OPPORTUNITY" => opportunity :

@@ -68,6 +68,8 @@ pub struct Output {
     pub counter: Option<i64>,
     /// (wire name `lastId`)
     pub last_id: Option<i64>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(
     Output { "dialogId" => dialog_id : string, "chatId" => chat_id : i64, "counter" =>

@@ -62,6 +62,8 @@ pub struct Output {
     ///
     /// (wire name `item`, type `object`)
     pub item: Option<OutputItem>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(Output { "item" => item : any, });
 /// The object in `item`.
@@ -87,6 +89,8 @@ pub struct OutputItem {
     ///
     /// (wire name `responsible`, type `user`)
     pub responsible: Option<i64>,
+    /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
+    pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(
     OutputItem { "id" => id : i64, "title" => title : string, "status" => status : i64,
