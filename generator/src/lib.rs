@@ -16,6 +16,7 @@ pub mod extract;
 pub mod fence;
 pub mod frontmatter;
 pub mod ir;
+pub mod link;
 pub mod merge;
 pub mod page;
 pub mod refine;
@@ -45,6 +46,10 @@ pub struct Reading {
     pub pages: Vec<PageSummary>,
     /// (page, anchor) of in-page links that found no table.
     pub unresolved_links: Vec<(String, String)>,
+    /// Types defined on other pages (see [`link`]).
+    pub page_links: link::LinkStats,
+    /// List rows and items given the entity type of their family's `get`.
+    pub family_rows: usize,
 }
 
 /// Read one page file on its own (no EN/RU merge), e.g. for snapshots.
@@ -111,10 +116,11 @@ pub fn read(dirs: &[PathBuf]) -> Reading {
     let mut diagnostics = Vec::new();
     let files = source::discover(dirs, &mut diagnostics);
     let cache = source::IncludeCache::default();
-    let results: Vec<extract::PageResult> = files
+    let mut results: Vec<extract::PageResult> = files
         .par_iter()
         .map(|f| extract::overview(f).unwrap_or_else(|| read_one(f, &cache)))
         .collect();
+    let page_links = link::resolve(&files, &mut results);
     let mut stats = Stats::default();
     let mut pages = Vec::with_capacity(results.len());
     let mut unresolved_links = Vec::new();
@@ -130,6 +136,7 @@ pub fn read(dirs: &[PathBuf]) -> Reading {
         }
     }
     let (mut methods, mut events, merge_diags) = merge::merge(results);
+    let family_rows = link::families(&mut methods);
     let refined: Vec<Vec<ir::Diagnostic>> = methods.par_iter_mut().map(refine::method).collect();
     diagnostics.extend(refined.into_iter().flatten());
     events.iter_mut().for_each(refine::event);
@@ -146,5 +153,7 @@ pub fn read(dirs: &[PathBuf]) -> Reading {
         stats,
         pages,
         unresolved_links,
+        page_links,
+        family_rows,
     }
 }

@@ -35,6 +35,13 @@ pub struct Report {
     pub unstructured_objects: u64,
     /// Other values the emitted client keeps as untyped JSON.
     pub untyped_values: u64,
+    /// Both, by cause, most frequent first.
+    pub untyped_by_cause: Vec<(String, u64)>,
+    /// Type cells linking to a definition on another page, and how many were read.
+    pub page_links: u64,
+    pub page_links_resolved: u64,
+    /// List rows and items given the entity type of their family's `get`.
+    pub family_rows: u64,
     pub diagnostics: BTreeMap<Severity, u64>,
     /// The most frequent diagnostics (message with names blanked, count).
     pub top_diagnostics: Vec<(String, u64)>,
@@ -255,6 +262,18 @@ impl Report {
             request_example_typos: typos,
             unstructured_objects: emitted.unstructured_objects as u64,
             untyped_values: emitted.untyped_values as u64,
+            untyped_by_cause: {
+                let mut v: Vec<(String, u64)> = emitted
+                    .untyped
+                    .iter()
+                    .map(|(k, n)| (k.clone(), *n as u64))
+                    .collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                v
+            },
+            page_links: r.page_links.followed,
+            page_links_resolved: r.page_links.resolved,
+            family_rows: r.family_rows as u64,
             diagnostics,
             top_diagnostics: top,
             docs_mistakes: Vec::new(),
@@ -338,9 +357,22 @@ impl Report {
         );
         let _ = writeln!(
             o,
-            "emitted as untyped JSON: {} unstructured objects, {} other values",
-            self.unstructured_objects, self.untyped_values
+            "types defined on other pages: {} links, {} read ({:.1} %); {} list rows and items typed as their family's `get`",
+            self.page_links,
+            self.page_links_resolved,
+            pct(self.page_links_resolved, self.page_links),
+            self.family_rows
         );
+        let _ = writeln!(
+            o,
+            "emitted as untyped JSON: {} unstructured objects, {} other values ({} in all), by cause:",
+            self.unstructured_objects,
+            self.untyped_values,
+            self.unstructured_objects + self.untyped_values
+        );
+        for (cause, n) in &self.untyped_by_cause {
+            let _ = writeln!(o, "  {n:>7}  {cause}");
+        }
         let sev: Vec<String> = self
             .diagnostics
             .iter()

@@ -26,7 +26,7 @@
 //!            a placeholder-looking name an example sends as is) }
 //! Type   = { doc: "token as written", kind: "string"|"integer"|…, nullable,
 //!            fields[] (kind=object), item Type (kind=array), name (kind=ref),
-//!            variants[] (kind=union) }
+//!            variants[] (kind=union), link? (the page#anchor defining it, when another page) }
 //! ErrorCode = { code ("" for "Empty value" rows), http_status?, message?, doc{en?,ru?}, system }
 //! Example   = { page, lang, source ("curl"|"js"|"php"|"response"|…), json, cleaned, line? }
 //! Diagnostic = { page, line?, severity, message }
@@ -213,6 +213,11 @@ pub struct Type {
     /// `null` was one of the alternatives.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nullable: bool,
+    /// Where the docs define this type when another page does (`crm/deals/crm-deal-get.md#deal`,
+    /// `crm/universal/object-fields.md`): the link of its type cell, relative to the reference's
+    /// root. The fields read there are already in `kind`; the link names the shared definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// What a type resolves to.
@@ -295,6 +300,7 @@ impl Type {
             doc: doc.into(),
             kind,
             nullable: false,
+            link: None,
         }
     }
     /// Nested fields when this is an object (or an array of objects).

@@ -294,9 +294,9 @@ pub fn facade_lib(plan: &Plan<'_>, docs: &DocTable) -> TokenStream {
          # Decoding\n\n\
          Results decode leniently: every field is optional; numbers sent as strings, `\"Y\"`/`\"N\"`, \
          `\"\"`, `[]` and `false` for empty values are handled by [`runtime::wire`]. Keys a result \
-         struct does not know are ignored rather than kept in the struct (a catch-all map costs \
-         compile time on thousands of structs): the runtime's typed call returns the raw `result` \
-         JSON next to the typed one, so nothing is lost. Objects the docs leave unstructured are \
+         struct does not list (a portal's custom fields `UF_…` among them) are kept, in answer \
+         order, in its `extra` field: `row.extra.get_as::<i64>(\"UF_CRM_1720019876534\")` reads \
+         one as leniently as the fields. Objects the docs leave unstructured are \
          `serde_json::Value` (params: `wire::Object`); this build has {unstructured} of them."
     ,
         methods = st.methods,

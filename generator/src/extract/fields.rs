@@ -137,6 +137,63 @@ pub fn name_cell(cell: &str) -> Option<NameCell> {
 
 static ANCHOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\]\((#[^)\s]+)\)").expect("static regex"));
+/// A link to another page (`](crm-deal-get.md#deal)`, `](./object-fields.md)`).
+static PAGE_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\]\(([^)#\s:]+\.md)(#[^)\s]+)?\)").expect("static regex"));
+
+/// The page (and anchor) a type cell links to, relative to the reference's root, when the
+/// type is one another page may define: a named type (`deal`, `item`, `crm_multifield`) or an
+/// object without fields. Links of scalar types (`[integer](../../data-types.md)`) say nothing.
+///
+/// A type cell linking only to the generic types page (`[object](../data-types.md)`) may name
+/// the definition in its description instead: "[Description of task fields](./fields-rest-v3.md)"
+/// (a page of fields; whether it is a method page is settled when the link is followed).
+fn definition_link(page_rel: &str, type_md: &str, desc_md: &str, ty: &Type) -> Option<String> {
+    let wants = match &ty.kind {
+        Kind::Ref { .. } => true,
+        Kind::Array { item } => matches!(item.kind, Kind::Ref { .. }) || wants_fields(ty),
+        _ => wants_fields(ty),
+    };
+    if !wants {
+        return None;
+    }
+    let from_type = PAGE_LINK
+        .captures(type_md)
+        .and_then(|c| resolve_link(page_rel, &c));
+    let generic = from_type
+        .as_deref()
+        .is_none_or(|l| l.ends_with("data-types.md"));
+    if !generic || matches!(ty.kind, Kind::Ref { .. }) {
+        return from_type;
+    }
+    PAGE_LINK
+        .captures_iter(desc_md)
+        .filter(|c| {
+            c[1].rsplit('/')
+                .next()
+                .is_some_and(|f| f.contains("fields"))
+        })
+        .find_map(|c| resolve_link(page_rel, &c))
+        .or(from_type)
+}
+
+/// `page#anchor` of a link capture, relative to the reference's root.
+fn resolve_link(page_rel: &str, caps: &regex::Captures<'_>) -> Option<String> {
+    let dir = page_rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in caps[1].split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                // A link above the reference's root names nothing we read.
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let anchor = caps.get(2).map_or("", |m| m.as_str());
+    Some(format!("{}{anchor}", parts.join("/")))
+}
 
 /// Reads field tables of one page, following links.
 pub struct FieldReader<'a> {
@@ -240,6 +297,9 @@ impl<'a> FieldReader<'a> {
             if let Some(children) = self.named_fields(&nc.name) {
                 attach(&mut ty, children);
             }
+        }
+        if ty.fields().is_none_or(|f| f.is_empty()) {
+            ty.link = definition_link(&self.page.rel, type_md, desc_md, &ty);
         }
         let default = default_cell
             .map(|c| c.trim().trim_matches('`').to_string())
@@ -384,7 +444,7 @@ fn is_plain_value(v: &str) -> bool {
     !v.contains(' ') && v.len() <= 48
 }
 
-fn wants_fields(ty: &Type) -> bool {
+pub(crate) fn wants_fields(ty: &Type) -> bool {
     match &ty.kind {
         Kind::Object { fields } => fields.is_empty(),
         Kind::Array { item } => {

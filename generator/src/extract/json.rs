@@ -300,9 +300,8 @@ pub fn infer_type(v: &Value) -> Type {
         },
     };
     Type {
-        doc: String::new(),
-        kind,
         nullable: v.is_null(),
+        ..Type::new("", kind)
     }
 }
 

@@ -34,6 +34,9 @@
 //! - **`char` flags.** `char` reads as a `Y`/`N` flag; one whose example values are other
 //!   strings (`"CATEGORY_ID": "2"`, `"IS_LIMIT": "D"`) is a string.
 //!
+//! - **Shapes the examples show.** A `result` value left without a shape takes the one its
+//!   examples show (see [`shapes`]).
+//!
 //! And three rules from the pages' structure and prose:
 //! - a `filter` object parameter takes its fields' names behind Bitrix24's filter operators
 //!   (`>=DATE_CREATE`, `!ID`, `%TITLE`): a placeholder row [`FILTER_OPERATOR_KEYS`] records it
@@ -52,6 +55,7 @@ use serde_json::Value;
 use crate::ir::{Diagnostic, Event, Field, Kind, Method, Type};
 
 pub mod requests;
+pub mod shapes;
 pub mod unknown;
 
 /// The placeholder row of a filter's operator keys (the runtime's conformance checker knows it
@@ -83,6 +87,19 @@ pub fn method(m: &mut Method) -> Vec<Diagnostic> {
         scalar_is_object(r, &results);
         list_of_objects(r, &results);
         ty(r, &results);
+        let filled = shapes::result(r, &results);
+        if let (true, Some(e)) = (filled > 0, m.examples.responses.first()) {
+            settled.push(Diagnostic {
+                page: e.page.clone(),
+                line: e.line,
+                severity: crate::ir::Severity::Info,
+                message: format!(
+                    "`{}` result: {filled} value(s) the tables leave untyped take the shape \
+                     the response examples show",
+                    m.name
+                ),
+            });
+        }
     }
     settled.extend(requests::method(m));
     settled
@@ -92,6 +109,9 @@ pub fn method(m: &mut Method) -> Vec<Diagnostic> {
 pub fn event(e: &mut Event) {
     let payloads: Vec<&Value> = e.examples.iter().map(|x| &x.json).collect();
     fields(&mut e.payload, &payloads);
+    for f in &mut e.payload {
+        shapes::result(&mut f.ty, &step(&payloads, &f.name));
+    }
 }
 
 /// The values of key `name` in the objects among `vals` (and in the objects listed by arrays).
@@ -658,7 +678,15 @@ mod tests {
         else {
             panic!("result stays an object")
         };
-        assert!(matches!(&fields[0].ty.kind, Kind::Object { fields } if fields.is_empty()));
+        // Each key is a description object; its own keys are what the examples show.
+        let names: Vec<&str> = fields[0]
+            .ty
+            .fields()
+            .expect("a description object")
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(names, ["type", "isRequired"]);
     }
 
     #[test]

@@ -53,6 +53,16 @@ pub enum Dir {
     Result,
 }
 
+impl Dir {
+    /// `params` or `received` (results and event payloads), as `report` words it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Dir::Params => "params",
+            Dir::Result => "received",
+        }
+    }
+}
+
 /// Names of one generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrateNames {
@@ -94,9 +104,22 @@ pub struct Stats {
     /// Unions without a common Rust type, by what they became (`params enum integer|string`,
     /// `received single string`, `params value`; see [`unions`]).
     pub unions: BTreeMap<String, usize>,
+    /// The untyped spots (`unstructured_objects` + `untyped_values`) by cause
+    /// (`params open map (filter, order)`, `received object without fields`…).
+    pub untyped: BTreeMap<String, usize>,
 }
 
 impl Stats {
+    /// Counts one untyped spot: an unstructured object or another untyped value.
+    fn untyped(&mut self, object: bool, cause: impl Into<String>) {
+        if object {
+            self.unstructured_objects += 1;
+        } else {
+            self.untyped_values += 1;
+        }
+        *self.untyped.entry(cause.into()).or_default() += 1;
+    }
+
     /// Unions emitted as enums / kept as `serde_json::Value`, params and received.
     pub fn union_totals(&self) -> [(&'static str, usize, usize); 2] {
         let sum = |dir: &str, what: &str| {
@@ -466,7 +489,7 @@ impl<'a> Trie<'a> {
 fn root_ref(name: &str, stats: &mut Stats) -> Ty {
     let ty = super::types::result_ref(name);
     if ty == Ty::Value {
-        stats.untyped_values += 1;
+        stats.untyped(false, "received named type with no definition");
     }
     ty
 }
@@ -499,7 +522,7 @@ fn plan_method<'a>(
     b.dir = Dir::Result;
     let output = match &m.result {
         None => {
-            stats.unstructured_objects += 1;
+            stats.untyped(true, "received result not documented");
             OutputPlan::Alias(Ty::Value)
         }
         Some(t) => match &t.kind {
@@ -683,7 +706,15 @@ impl<'a> TypesBuilder<'a> {
                     self.build_struct(name.clone(), field, fields, stats);
                     Ty::Struct(name)
                 } else {
-                    stats.unstructured_objects += 1;
+                    let cause = if fields.is_empty() {
+                        match field_name.to_ascii_lowercase().as_str() {
+                            "filter" | "order" | "sort" => "open map (filter, order)",
+                            _ => "object without fields",
+                        }
+                    } else {
+                        "object of pattern keys only (`UF_…`, `<field>`)"
+                    };
+                    stats.untyped(true, format!("{} {cause}", self.dir.word()));
                     stats.placeholder_fields += fields.len();
                     match self.dir {
                         Dir::Params => Ty::Object,
@@ -695,7 +726,7 @@ impl<'a> TypesBuilder<'a> {
                 let inner = self.ty(field, parent, item, stats);
                 if self.dir == Dir::Result && matches!(inner, Ty::Vec(_)) {
                     // Nested lists are rare and irregular on the wire: keep them raw.
-                    stats.untyped_values += 1;
+                    stats.untyped(false, "received list of lists");
                     Ty::Value
                 } else {
                     Ty::Vec(Box::new(inner))
@@ -711,7 +742,14 @@ impl<'a> TypesBuilder<'a> {
             _ => {
                 let t = scalar_ty(ty).unwrap_or(Ty::Value);
                 if t == Ty::Value {
-                    stats.untyped_values += 1;
+                    let cause = match &ty.kind {
+                        Kind::Any if ty.doc.trim().is_empty() => "value without a type",
+                        Kind::Any => "value typed `any`/`mixed`",
+                        Kind::File => "file",
+                        Kind::Ref { .. } => "named type with no definition",
+                        _ => "other value",
+                    };
+                    stats.untyped(false, format!("{} {cause}", self.dir.word()));
                 }
                 t
             }
@@ -740,7 +778,7 @@ impl<'a> TypesBuilder<'a> {
             .or_default() += 1;
         match decision {
             Decision::Value => {
-                stats.untyped_values += 1;
+                stats.untyped(false, format!("{dir} union without a common form"));
                 Ty::Value
             }
             Decision::Single(v) => self.variant_ty(field, parent, &v.shape, stats),
@@ -783,11 +821,11 @@ impl<'a> TypesBuilder<'a> {
         match shape {
             Shape::Scalar(t) => t.clone(),
             Shape::RawObject => {
-                stats.unstructured_objects += 1;
+                stats.untyped(true, format!("{} union's object form", self.dir.word()));
                 Ty::Object
             }
             Shape::AnyList => {
-                stats.untyped_values += 1;
+                stats.untyped(false, format!("{} union's list form", self.dir.word()));
                 Ty::Vec(Box::new(Ty::Value))
             }
             Shape::Fields(fields) => {
