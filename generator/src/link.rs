@@ -109,6 +109,7 @@ impl<'f> Linker<'f> {
                         self.stats.resolved += 1;
                         // Its own links were followed when it was read (a cycle stays cut).
                         attach(ty, fields);
+                        mark_items(ty, &link);
                         return;
                     }
                 }
@@ -192,6 +193,19 @@ impl<'f> Linker<'f> {
             self.pages.insert(key.clone(), page);
         }
         self.pages.get(&key).and_then(Option::as_ref)
+    }
+}
+
+/// The items of a linked list carry the link too (the struct is the item's).
+fn mark_items(ty: &mut Type, link: &str) {
+    if let Kind::Array { item } = &mut ty.kind {
+        if item.link.is_none() {
+            item.link = Some(link.to_owned());
+            if item.doc.is_empty() {
+                item.doc = ty.doc.trim_end_matches("[]").to_owned();
+            }
+        }
+        mark_items(item, link);
     }
 }
 

@@ -232,7 +232,15 @@ impl Report {
         top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         top.truncate(15);
         let s = &r.stats;
-        let emitted = crate::rust::stats(ir);
+        let plan = crate::rust::plan(
+            ir,
+            &crate::rust::PlanOptions {
+                crate_name: "bitrix24".into(),
+                lang: crate::ir::Lang::En,
+            },
+        );
+        let (unstructured, untyped, causes) = crate::emit::emitted_untyped(&plan);
+        let emitted = &plan.stats;
         Report {
             pages,
             methods: ir.methods.len() as u64,
@@ -260,14 +268,11 @@ impl Report {
             en_ru_disagreements: disagreements,
             params_from_examples: ir.methods.iter().map(|m| from_examples(&m.params)).sum(),
             request_example_typos: typos,
-            unstructured_objects: emitted.unstructured_objects as u64,
-            untyped_values: emitted.untyped_values as u64,
+            unstructured_objects: unstructured as u64,
+            untyped_values: untyped as u64,
             untyped_by_cause: {
-                let mut v: Vec<(String, u64)> = emitted
-                    .untyped
-                    .iter()
-                    .map(|(k, n)| (k.clone(), *n as u64))
-                    .collect();
+                let mut v: Vec<(String, u64)> =
+                    causes.iter().map(|(k, n)| (k.clone(), *n as u64)).collect();
                 v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 v
             },

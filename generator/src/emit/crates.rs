@@ -361,12 +361,41 @@ fn facade_example(plan: &Plan<'_>) -> String {
     String::new()
 }
 
+/// What a scope crate's module takes from the crate's shared module.
+#[derive(Clone, Copy)]
+pub struct Shared<'x> {
+    /// The crate has a shared module (the root declares it).
+    pub module: bool,
+    /// The names this method module re-exports from it instead of defining.
+    pub reexports: Option<&'x std::collections::BTreeSet<String>>,
+}
+
+/// A scope crate's module of the types several of its methods share.
+pub fn shared_module(
+    sharing: &super::shared::Sharing,
+    modules: &[super::shared::Module<'_, '_>],
+    core: &TokenStream,
+    docs: &DocTable,
+) -> TokenStream {
+    let doc = docs.inner(
+        "Types several methods of this crate share (the same definition linked from several \
+         pages, a family's entity in its list rows), defined once: each method's module \
+         re-exports the ones it uses under the same name, which is the path to write.",
+    );
+    let items = super::shared::items(sharing, modules, core, docs);
+    quote! {
+        #doc
+        #items
+    }
+}
+
 /// The root of a scope crate, or one of its modules.
 pub fn module_file(
     plan: &Plan<'_>,
     scope: &ScopePlan<'_>,
     node: &ModPlan<'_>,
     is_root: bool,
+    shared: Shared<'_>,
     docs: &DocTable,
 ) -> TokenStream {
     let lang = plan.options.lang;
@@ -417,14 +446,21 @@ pub fn module_file(
     let doc = docs.inner(&doc);
     let lints = is_root.then(lints);
     let mods = super::method::child_mods(&node.children);
+    let shared_mod = (is_root && shared.module).then(|| {
+        let m = quote::format_ident!("{}", crate::rust::plan::SHARED_MODULE);
+        quote!(pub mod #m;)
+    });
+    let none = std::collections::BTreeSet::new();
+    let reexports = shared.reexports.unwrap_or(&none);
     let items = node
         .method
         .as_ref()
-        .map(|m| super::method::method_items(m, lang, &core, docs));
+        .map(|m| super::method::method_items(m, lang, &core, reexports, docs));
     let registry = is_root.then(|| super::conformance::scope_registry(scope));
     quote! {
         #doc
         #lints
+        #shared_mod
         #mods
         #items
         #registry

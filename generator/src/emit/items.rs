@@ -102,6 +102,14 @@ fn field_doc(f: &Field, dir: Dir, base: LinkBase<'_>) -> String {
 }
 
 fn struct_doc(s: &StructPlan<'_>) -> String {
+    if let Some((link, token)) = s.link {
+        // The same text in every module that links to it (so it can be shared).
+        return format!(
+            "The {} structure, as the docs define it at {}.",
+            docs::code(token),
+            docs::code(link)
+        );
+    }
     match s.origin {
         Some(f) => format!("The object in {}.", docs::code(&f.name)),
         None => match (s.name.as_str(), s.dir) {

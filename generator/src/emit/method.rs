@@ -46,6 +46,7 @@ pub fn method_items(
     mp: &MethodPlan<'_>,
     lang: Lang,
     core: &TokenStream,
+    shared: &std::collections::BTreeSet<String>,
     docs: &DocTable,
 ) -> TokenStream {
     let m = mp.ir;
@@ -78,7 +79,12 @@ pub fn method_items(
             })
         }
     };
-    let types = items::types(&mp.types, cx);
+    let types = items::types_except(&mp.types, cx, shared);
+    let uses = (!shared.is_empty()).then(|| {
+        let module = quote::format_ident!("{}", crate::rust::plan::SHARED_MODULE);
+        let names = shared.iter().map(|n| ident(n));
+        quote!(pub use crate::#module::{#(#names),*};)
+    });
     let error = error_enum(&mp.errors, name, base, core, docs);
     quote! {
         #doc
@@ -97,6 +103,7 @@ pub fn method_items(
         #core::call_surface!(Params => #ty);
         #list
         #output
+        #uses
         #types
         #error
     }

@@ -29,6 +29,8 @@ pub mod run;
 pub mod shared;
 pub mod unions;
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use rayon::prelude::*;
 
@@ -65,10 +67,59 @@ enum Job<'p, 'a> {
     /// An event module, by index in the plan.
     Event(usize),
     Module {
+        /// Index of the scope in the plan.
+        index: usize,
         scope: &'p ScopePlan<'a>,
         node: &'p ModPlan<'a>,
         root: bool,
     },
+    /// A scope crate's shared types, by index of the scope in the plan.
+    ScopeShared(usize),
+}
+
+/// The types the method modules of one scope crate share.
+struct ScopeSharing<'p, 'a> {
+    modules: Vec<shared::Module<'p, 'a>>,
+    sharing: shared::Sharing,
+    /// A method module (by address) → its index in `modules`.
+    index: std::collections::HashMap<usize, usize>,
+}
+
+impl<'p, 'a> ScopeSharing<'p, 'a> {
+    fn new(scope: &'p ScopePlan<'a>, lang: crate::ir::Lang) -> Self {
+        fn walk<'p, 'a>(node: &'p ModPlan<'a>, out: &mut Vec<&'p ModPlan<'a>>) {
+            if node.method.is_some() {
+                out.push(node);
+            }
+            for c in &node.children {
+                walk(c, out);
+            }
+        }
+        let mut nodes = Vec::new();
+        walk(&scope.root, &mut nodes);
+        let mut modules = Vec::with_capacity(nodes.len());
+        let mut index = std::collections::HashMap::new();
+        for n in nodes {
+            let Some(m) = &n.method else { continue };
+            index.insert(n as *const ModPlan<'a> as usize, modules.len());
+            modules.push(shared::Module {
+                types: &m.types,
+                base: method::link_base(&m.ir.sources, lang),
+            });
+        }
+        let sharing = shared::find(&modules, &support_path(), &["Params", "Output", "Error"]);
+        ScopeSharing {
+            modules,
+            sharing,
+            index,
+        }
+    }
+
+    /// The names a method module re-exports from the shared module.
+    fn reexports(&self, node: &ModPlan<'_>) -> Option<&std::collections::BTreeSet<String>> {
+        let i = self.index.get(&(node as *const ModPlan<'_> as usize))?;
+        self.sharing.reexports.get(*i)
+    }
 }
 
 /// CPU time spent per step of rendering, summed over threads (for `--timings`).
@@ -141,7 +192,7 @@ pub fn emit_profiled(
         ));
     }
     let event_modules = events::modules(plan);
-    let sharing = shared::find(&event_modules, &support_path());
+    let sharing = shared::find(&event_modules, &support_path(), &[]);
     if !sharing.is_empty() {
         jobs.push((
             format!(
@@ -156,8 +207,30 @@ pub fn emit_profiled(
         modules: &event_modules,
         sharing: &sharing,
     };
-    for s in &plan.scopes {
-        collect_modules(s, &s.root, &format!("{}/src", s.names.dir), true, &mut jobs);
+    let scope_sharing: Vec<ScopeSharing<'_, '_>> = plan
+        .scopes
+        .par_iter()
+        .map(|s| ScopeSharing::new(s, plan.options.lang))
+        .collect();
+    for (i, s) in plan.scopes.iter().enumerate() {
+        if !scope_sharing[i].sharing.is_empty() {
+            jobs.push((
+                format!(
+                    "{}/src/{}.rs",
+                    s.names.dir,
+                    crate::rust::plan::SHARED_MODULE
+                ),
+                Job::ScopeShared(i),
+            ));
+        }
+        collect_modules(
+            i,
+            s,
+            &s.root,
+            &format!("{}/src", s.names.dir),
+            true,
+            &mut jobs,
+        );
     }
 
     let rendered: Vec<Result<(String, String), EmitError>> = jobs
@@ -169,7 +242,7 @@ pub fn emit_profiled(
             };
             let start = Instant::now();
             let docs = docs::DocTable::default();
-            let tokens = render(plan, &job, events, &docs).map_err(err)?;
+            let tokens = render(plan, &job, events, &scope_sharing, &docs).map_err(err)?;
             // The workspace's `cargo fmt` must leave generated files as prettyplease wrote them.
             let tokens = quote::quote!(#![cfg_attr(rustfmt, rustfmt::skip)] #tokens);
             add(&t_tokens, start);
@@ -199,6 +272,7 @@ pub fn emit_profiled(
 }
 
 fn collect_modules<'p, 'a>(
+    index: usize,
     scope: &'p ScopePlan<'a>,
     node: &'p ModPlan<'a>,
     dir_or_file: &str,
@@ -211,10 +285,18 @@ fn collect_modules<'p, 'a>(
     } else {
         (format!("{dir_or_file}.rs"), dir_or_file.to_owned())
     };
-    jobs.push((file, Job::Module { scope, node, root }));
+    jobs.push((
+        file,
+        Job::Module {
+            index,
+            scope,
+            node,
+            root,
+        },
+    ));
     for c in &node.children {
         let p = format!("{child_dir}/{}", crate::rust::naming::unraw(&c.ident));
-        collect_modules(scope, c, &p, false, jobs);
+        collect_modules(index, scope, c, &p, false, jobs);
     }
 }
 
@@ -234,6 +316,7 @@ fn render(
     plan: &Plan<'_>,
     job: &Job<'_, '_>,
     ev: EventsCtx<'_, '_, '_>,
+    scopes: &[ScopeSharing<'_, '_>],
     docs: &docs::DocTable,
 ) -> Result<TokenStream, syn::Error> {
     let lang = plan.options.lang;
@@ -255,8 +338,75 @@ fn render(
             &ev.sharing.reexports[*i],
             docs,
         ),
-        Job::Module { scope, node, root } => crates::module_file(plan, scope, node, *root, docs),
+        Job::Module {
+            index,
+            scope,
+            node,
+            root,
+        } => {
+            let sh = &scopes[*index];
+            let shared = crates::Shared {
+                module: !sh.sharing.is_empty(),
+                reexports: sh.reexports(node),
+            };
+            crates::module_file(plan, scope, node, *root, shared, docs)
+        }
+        Job::ScopeShared(i) => {
+            let sh = &scopes[*i];
+            crates::shared_module(&sh.sharing, &sh.modules, &core, docs)
+        }
     })
+}
+
+/// The untyped spots of the emitted client: the plan's ([`crate::rust::Stats::untyped`]) less
+/// those of the structs a module re-exports from its crate's shared module instead of
+/// defining (each shared definition counts once). Returns (unstructured objects, other
+/// values, by cause).
+pub fn emitted_untyped(plan: &Plan<'_>) -> (usize, usize, BTreeMap<String, usize>) {
+    let st = &plan.stats;
+    let mut objects = st.unstructured_objects;
+    let mut values = st.untyped_values;
+    let mut causes = st.untyped.clone();
+    let mut drop = |modules: &[shared::Module<'_, '_>], sharing: &shared::Sharing| {
+        for (m, names) in modules.iter().zip(&sharing.reexports) {
+            for s in m.types.structs.iter().filter(|s| names.contains(&s.name)) {
+                for (object, cause) in &s.untyped {
+                    if *object {
+                        objects -= 1;
+                    } else {
+                        values -= 1;
+                    }
+                    if let Some(n) = causes.get_mut(cause) {
+                        *n -= 1;
+                    }
+                }
+            }
+        }
+        // The kept copy is counted once again.
+        for (name, &m) in &sharing.items {
+            if let Some(s) = modules[m].types.structs.iter().find(|s| &s.name == name) {
+                for (object, cause) in &s.untyped {
+                    if *object {
+                        objects += 1;
+                    } else {
+                        values += 1;
+                    }
+                    *causes.entry(cause.clone()).or_default() += 1;
+                }
+            }
+        }
+    };
+    let event_modules = events::modules(plan);
+    drop(
+        &event_modules,
+        &shared::find(&event_modules, &support_path(), &[]),
+    );
+    for s in &plan.scopes {
+        let sh = ScopeSharing::new(s, plan.options.lang);
+        drop(&sh.modules, &sh.sharing);
+    }
+    causes.retain(|_, n| *n > 0);
+    (objects, values, causes)
 }
 
 /// Plans and emits in one go; also returns the plan's counts.

@@ -1,5 +1,8 @@
 //! Items that several modules of one crate would emit identically, emitted once.
 //!
+//! Used by the events crate and by every scope crate (a definition several methods link to,
+//! such as `crm.item.*`'s item or a family's entity in its `list` rows, is emitted once).
+//!
 //! The event pages document the same objects again and again: 157 of the 190 payloads carry the
 //! same `auth` object, 102 the same `FIELDS` object. Emitted per module, each copy is a type of
 //! its own to rustc, with its own derives, `Fields` impl and decoder instances (the events
@@ -81,8 +84,9 @@ impl<'m> Keys<'m, '_, '_> {
     }
 }
 
-/// Finds the items to share among `modules`.
-pub fn find(modules: &[Module<'_, '_>], core: &TokenStream) -> Sharing {
+/// Finds the items to share among `modules`; the names in `skip` (a method's own `Params`,
+/// `Output`, `Error`, which carry per-method impls) never are.
+pub fn find(modules: &[Module<'_, '_>], core: &TokenStream, skip: &[&str]) -> Sharing {
     let mut keys = Keys {
         modules,
         core,
@@ -94,7 +98,7 @@ pub fn find(modules: &[Module<'_, '_>], core: &TokenStream) -> Sharing {
         let names = m.types.structs.iter().map(|s| s.name.as_str());
         let names = names.chain(m.types.enums.iter().map(|e| e.name.as_str()));
         let names = names.chain(m.types.unions.iter().map(|u| u.name.as_str()));
-        for name in names {
+        for name in names.filter(|n| !skip.contains(n)) {
             if let Some(k) = keys.key(i, name) {
                 forms.entry((name, k)).or_default().push(i);
             }

@@ -68,6 +68,7 @@ pub fn method(m: &mut Method) -> Vec<Diagnostic> {
     let mut settled = unknown::method(m);
     let requests: Vec<&Value> = m.examples.requests.iter().map(|e| &e.json).collect();
     fields(&mut m.params, &requests);
+    shapes::params(&mut m.params, &requests);
     filter_lists(&mut m.params, &requests);
     filters(&mut m.params);
     alternatives(&mut m.params, &[&m.description, &m.summary]);

@@ -13,6 +13,8 @@
 //!   reads a number, not the other way round); values of several shapes, or only `null`s, leave
 //!   the type as it was.
 //!
+//! Params left without a type take the scalar kind their request examples send ([`params`]).
+//!
 //! Documented shapes are never changed: only what would otherwise be emitted as untyped JSON.
 
 use serde_json::Value;
@@ -25,6 +27,61 @@ const MAX_DEPTH: usize = 8;
 /// Fills the shapes of `t` (a `result`) that its examples `vals` show.
 pub fn result(t: &mut Type, vals: &[&Value]) -> usize {
     fill(t, vals, 0)
+}
+
+/// Fills the params left without a type from the request examples `vals` (the objects of the
+/// examples): a value or a list's items take the scalar kind every example sends; objects are
+/// not inferred (a `filter` or `fields` object the table leaves open is a map the caller
+/// fills). A `select` list left without an item type lists field names: strings.
+pub fn params(fs: &mut [Field], vals: &[&Value]) -> usize {
+    let mut n = 0;
+    for f in fs.iter_mut() {
+        let here: Vec<&Value> = vals
+            .iter()
+            .filter_map(|v| v.as_object())
+            .filter_map(|o| {
+                o.get(&f.name).or_else(|| {
+                    o.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(&f.name))
+                        .map(|(_, v)| v)
+                })
+            })
+            .collect();
+        let select = f.name.eq_ignore_ascii_case("select");
+        n += param(&mut f.ty, &here, select);
+        if let Kind::Object { fields } = &mut f.ty.kind {
+            n += params(fields, &here);
+        }
+    }
+    n
+}
+
+fn param(t: &mut Type, vals: &[&Value], select: bool) -> usize {
+    let scalar = |kind: &Kind| !matches!(kind, Kind::Object { .. } | Kind::Array { .. });
+    match &mut t.kind {
+        Kind::Any => match infer(vals, MAX_DEPTH) {
+            Some(kind) if scalar(&kind) => {
+                t.kind = kind;
+                1
+            }
+            _ => 0,
+        },
+        Kind::Array { item } if item.kind == Kind::Any => {
+            let items: Vec<&Value> = vals.iter().filter_map(|v| v.as_array()).flatten().collect();
+            match infer(&items, MAX_DEPTH) {
+                Some(kind) if scalar(&kind) => {
+                    item.kind = kind;
+                    1
+                }
+                _ if select => {
+                    **item = Type::new("string", Kind::String);
+                    1
+                }
+                _ => 0,
+            }
+        }
+        _ => 0,
+    }
 }
 
 /// Counts the types filled in.
@@ -141,10 +198,14 @@ fn object(objs: &[&Value], depth: usize) -> Option<Kind> {
                 .filter_map(|v| v.as_object())
                 .filter_map(|o| o.get(k))
                 .collect();
-            let kind = infer(&here, depth + 1).unwrap_or(Kind::Any);
+            // `null` as the token of a key the examples show only empty (`null`, `[]`).
+            let (doc, kind) = match infer(&here, depth + 1) {
+                Some(kind) => ("", kind),
+                None => ("null", Kind::Any),
+            };
             Field {
                 name: k.to_owned(),
-                ty: Type::new("", kind),
+                ty: Type::new(doc, kind),
                 ..Field::default()
             }
         })

@@ -215,6 +215,11 @@ pub struct StructPlan<'a> {
     pub fields: Vec<FieldPlan<'a>>,
     /// Placeholder rows; in params they become the flattened `extra` map.
     pub placeholders: Vec<&'a Field>,
+    /// Where another page defines it (`crm/deals/crm-deal-get.md#deal`), with the type's token.
+    pub link: Option<(&'a str, &'a str)>,
+    /// The untyped spots of its fields, by cause (see [`Stats::untyped`]): what sharing the
+    /// struct saves from the counts.
+    pub untyped: Vec<(bool, String)>,
 }
 
 impl StructPlan<'_> {
@@ -467,7 +472,8 @@ impl<'a> Trie<'a> {
             .method
             .map(|(m, suffix)| plan_method(m, suffix.as_deref(), policy, stats));
         // `lib`/`main` would collide with the crate root file at the top level.
-        let mut child_ns = Namespace::with_reserved(Style::Snake, &["lib", "main"]);
+        // (`shared` holds the types several modules share, see `emit::shared`).
+        let mut child_ns = Namespace::with_reserved(Style::Snake, &["lib", "main", SHARED_MODULE]);
         let children = self
             .children
             .into_iter()
@@ -574,9 +580,19 @@ struct TypesBuilder<'a> {
     dir: Dir,
     names: Namespace,
     out: TypesPlan<'a>,
+    /// The structs being built, innermost last.
+    building: Vec<usize>,
 }
 
 impl<'a> TypesBuilder<'a> {
+    /// Counts an untyped spot, in `stats` and on the struct being built.
+    fn untyped(&mut self, stats: &mut Stats, object: bool, cause: String) {
+        if let Some(&i) = self.building.last() {
+            self.out.structs[i].untyped.push((object, cause.clone()));
+        }
+        stats.untyped(object, cause);
+    }
+
     fn new(dir: Dir, reserved: &[&str]) -> Self {
         let mut names = Namespace::with_reserved(Style::Camel, RESERVED_TYPES);
         for r in reserved {
@@ -586,6 +602,7 @@ impl<'a> TypesBuilder<'a> {
             dir,
             names,
             out: TypesPlan::default(),
+            building: Vec::new(),
         }
     }
 
@@ -622,6 +639,8 @@ impl<'a> TypesBuilder<'a> {
             origin,
             fields: Vec::new(),
             placeholders: Vec::new(),
+            link: None,
+            untyped: Vec::new(),
         });
         // Params fields name their setters: keep clear of the constructor, the `extra` map and
         // the methods of the derived traits.
@@ -652,7 +671,9 @@ impl<'a> TypesBuilder<'a> {
                 continue;
             }
             let ident = field_ns.claim(&naming::snake(&f.name, "field"));
+            self.building.push(index);
             let ty = self.ty(Some(f), &name, &f.ty, stats);
+            self.building.pop();
             stats.fields += 1;
             planned.push(FieldPlan {
                 ir: f,
@@ -665,6 +686,29 @@ impl<'a> TypesBuilder<'a> {
         let s = &mut self.out.structs[index];
         s.fields = planned;
         s.placeholders = placeholders;
+    }
+
+    /// The name of a struct another page defines (`deal` of `crm-deal-get.md#deal` → `Deal`,
+    /// `item` of `crm/universal/object-fields.md` → `CrmItem` where `Item` is taken): the same
+    /// in every module that links to it, so the scope crate's shared module can hold it once.
+    fn linked_name(&mut self, ty: &Type) -> Option<String> {
+        let link = ty.link.as_deref()?;
+        let token = ty.doc.trim().trim_end_matches("[]").trim();
+        let generic = matches!(
+            token.to_ascii_lowercase().as_str(),
+            "" | "object" | "array" | "any" | "mixed" | "json"
+        );
+        if generic || token.contains([' ', '|', '.']) {
+            return None;
+        }
+        let base = naming::camel(token, "Field", "N");
+        let base = naming::unraw(&base).trim_end_matches('_').to_owned();
+        if !self.names.is_used(&base) {
+            return Some(self.names.claim(&base));
+        }
+        let scope = link.split('/').next().unwrap_or("");
+        let scoped = format!("{}{base}", naming::camel(scope, "", "N"));
+        (!self.names.is_used(&scoped)).then(|| self.names.claim(&scoped))
     }
 
     /// A fresh type name for the type of `field` inside `parent`.
@@ -702,8 +746,16 @@ impl<'a> TypesBuilder<'a> {
         match &ty.kind {
             Kind::Object { fields } => {
                 if fields.iter().any(|f| !naming::is_placeholder_field(f)) {
-                    let name = self.type_name(parent, field_name);
+                    let linked = self.linked_name(ty);
+                    let name = match &linked {
+                        Some(n) => n.clone(),
+                        None => self.type_name(parent, field_name),
+                    };
+                    let index = self.out.structs.len();
                     self.build_struct(name.clone(), field, fields, stats);
+                    if let (Some(_), Some(link)) = (&linked, ty.link.as_deref()) {
+                        self.out.structs[index].link = Some((link, ty.doc.trim_end_matches("[]")));
+                    }
                     Ty::Struct(name)
                 } else {
                     let cause = if fields.is_empty() {
@@ -714,7 +766,7 @@ impl<'a> TypesBuilder<'a> {
                     } else {
                         "object of pattern keys only (`UF_…`, `<field>`)"
                     };
-                    stats.untyped(true, format!("{} {cause}", self.dir.word()));
+                    self.untyped(stats, true, format!("{} {cause}", self.dir.word()));
                     stats.placeholder_fields += fields.len();
                     match self.dir {
                         Dir::Params => Ty::Object,
@@ -726,7 +778,7 @@ impl<'a> TypesBuilder<'a> {
                 let inner = self.ty(field, parent, item, stats);
                 if self.dir == Dir::Result && matches!(inner, Ty::Vec(_)) {
                     // Nested lists are rare and irregular on the wire: keep them raw.
-                    stats.untyped(false, "received list of lists");
+                    self.untyped(stats, false, "received list of lists".to_owned());
                     Ty::Value
                 } else {
                     Ty::Vec(Box::new(inner))
@@ -744,12 +796,13 @@ impl<'a> TypesBuilder<'a> {
                 if t == Ty::Value {
                     let cause = match &ty.kind {
                         Kind::Any if ty.doc.trim().is_empty() => "value without a type",
+                        Kind::Any if ty.doc == "null" => "value the examples show only empty",
                         Kind::Any => "value typed `any`/`mixed`",
                         Kind::File => "file",
                         Kind::Ref { .. } => "named type with no definition",
                         _ => "other value",
                     };
-                    stats.untyped(false, format!("{} {cause}", self.dir.word()));
+                    self.untyped(stats, false, format!("{} {cause}", self.dir.word()));
                 }
                 t
             }
@@ -778,7 +831,7 @@ impl<'a> TypesBuilder<'a> {
             .or_default() += 1;
         match decision {
             Decision::Value => {
-                stats.untyped(false, format!("{dir} union without a common form"));
+                self.untyped(stats, false, format!("{dir} union without a common form"));
                 Ty::Value
             }
             Decision::Single(v) => self.variant_ty(field, parent, &v.shape, stats),
@@ -821,11 +874,19 @@ impl<'a> TypesBuilder<'a> {
         match shape {
             Shape::Scalar(t) => t.clone(),
             Shape::RawObject => {
-                stats.untyped(true, format!("{} union's object form", self.dir.word()));
+                self.untyped(
+                    stats,
+                    true,
+                    format!("{} union's object form", self.dir.word()),
+                );
                 Ty::Object
             }
             Shape::AnyList => {
-                stats.untyped(false, format!("{} union's list form", self.dir.word()));
+                self.untyped(
+                    stats,
+                    false,
+                    format!("{} union's list form", self.dir.word()),
+                );
                 Ty::Vec(Box::new(Ty::Value))
             }
             Shape::Fields(fields) => {
