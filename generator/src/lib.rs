@@ -17,6 +17,7 @@ pub mod fence;
 pub mod frontmatter;
 pub mod ir;
 pub mod merge;
+pub mod openapi;
 pub mod page;
 pub mod refine;
 pub mod report;
