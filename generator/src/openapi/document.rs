@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::schema::Mapper;
 use super::{errors, operation, wire};
-use crate::ir::{Ir, Lang};
+use crate::ir::{Ir, Lang, Method};
 
 /// What to export.
 #[derive(Debug, Clone)]
@@ -81,11 +81,10 @@ pub fn rest3_servers(lang: Lang) -> Value {
     json!([{ "url": "https://{portal}/rest", "description": d, "variables": {"portal": portal_var(lang)} }])
 }
 
-/// The OpenAPI 3.1 document of `ir`.
-pub fn document(ir: &Ir, opts: &Options) -> Value {
-    let lang = opts.lang;
-    let mut mapper = Mapper::new(lang);
-    let selected: Vec<&crate::ir::Method> = ir
+/// The methods `opts` selects, each with its operationId (the method name; a REST 3 twin of a
+/// REST 2 method gets `api.` before it), in IR order.
+pub fn operations<'a>(ir: &'a Ir, opts: &Options) -> Vec<(&'a Method, String)> {
+    let selected: Vec<&Method> = ir
         .methods
         .iter()
         .filter(|m| opts.scopes.is_empty() || m.scopes.iter().any(|s| opts.scopes.contains(s)))
@@ -95,15 +94,24 @@ pub fn document(ir: &Ir, opts: &Options) -> Value {
         .filter(|m| m.rest_version != 3)
         .map(|m| m.name.as_str())
         .collect();
+    selected
+        .into_iter()
+        .map(|m| {
+            let twin = m.rest_version == 3 && rest2.contains(m.name.as_str());
+            (m, operation::operation_id(m, twin))
+        })
+        .collect()
+}
+
+/// The OpenAPI 3.1 document of `ir`.
+pub fn document(ir: &Ir, opts: &Options) -> Value {
+    let lang = opts.lang;
+    let mut mapper = Mapper::new(lang);
     let mut paths = Map::new();
     let mut tags: BTreeSet<&str> = BTreeSet::new();
-    for m in &selected {
+    for (m, id) in operations(ir, opts) {
         tags.extend(m.scopes.iter().map(String::as_str));
-        let twin = m.rest_version == 3 && rest2.contains(m.name.as_str());
-        paths.insert(
-            operation::path(m),
-            operation::path_item(&mut mapper, m, twin),
-        );
+        paths.insert(operation::path(m), operation::path_item(&mut mapper, m, id));
     }
 
     let mut schemas = Map::new();

@@ -12,4 +12,4 @@ pub mod operation;
 pub mod schema;
 pub mod wire;
 
-pub use document::{document, Options};
+pub use document::{document, operations, Options};

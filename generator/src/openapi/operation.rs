@@ -146,10 +146,10 @@ fn media(schema: Value, examples: Map<String, Value>) -> Value {
 }
 
 /// The path item of `m`.
-pub fn path_item(mapper: &mut Mapper, m: &Method, twin: bool) -> Value {
+pub fn path_item(mapper: &mut Mapper, m: &Method, operation_id: String) -> Value {
     let lang = mapper.lang;
     let mut op = Map::new();
-    op.insert("operationId".into(), json!(operation_id(m, twin)));
+    op.insert("operationId".into(), json!(operation_id));
     if let Some(t) = m.title.prefer(lang) {
         op.insert("summary".into(), json!(t));
     }
