@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Validate OpenAPI documents written by `b24gen openapi`, and every example in them.
 
-usage: validate-openapi.py [--examples-out FILE] [--no-spec] DOC.json...
+usage: validate-openapi.py [--examples-out FILE] DOC.json... [--no-spec DOC.json...]
 
-For each document: the document itself with openapi-spec-validator (OpenAPI 3.1), then every
+For each document: the document itself with openapi-spec-validator (OpenAPI 3.1; not for the
+documents after --no-spec, e.g. the other language's document of the same IR, whose structure is
+the same and whose validation takes a minute or two), then every
 example of every operation (request body, 200 answer, error answer) against its schema with the
 JSON Schema 2020-12 validator of the `jsonschema` package, `$ref`s resolved within the document.
 
@@ -21,7 +23,7 @@ import time
 def main(argv):
     out_path = None
     check_spec = True
-    docs = []
+    docs = []  # (path, validate the document itself)
     it = iter(argv)
     for a in it:
         if a == "--examples-out":
@@ -32,14 +34,14 @@ def main(argv):
         elif a == "--no-spec":
             check_spec = False
         else:
-            docs.append(a)
+            docs.append((a, check_spec))
     if not docs:
         print(__doc__, file=sys.stderr)
         return 2
     try:
         import jsonschema
         import openapi_spec_validator
-        from jsonschema.exceptions import best_match
+        from jsonschema.exceptions import best_match, by_relevance
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT202012
         from importlib.metadata import version
@@ -48,12 +50,20 @@ def main(argv):
         return 2
 
     print(f"validators: openapi-spec-validator {version('openapi-spec-validator')}, jsonschema {version('jsonschema')}")
+    relevance = by_relevance()
+
+    def reason(err):
+        """The error inside an anyOf that says most: the deepest one, from the first alternative
+        (the value's own schema; the later ones are the absent-value spellings, `wire.Empty`)."""
+        while err.validator in ("anyOf", "oneOf") and err.context:
+            err = min(err.context, key=lambda e: (-len(e.absolute_path), list(e.relative_schema_path)[:1]))
+        return err
     out = open(out_path, "w", encoding="utf-8") if out_path else None
     status = 0
-    for path in docs:
+    for path, spec in docs:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
-        if check_spec:
+        if spec:
             t = time.monotonic()
             try:
                 openapi_spec_validator.validate(doc)
@@ -69,7 +79,9 @@ def main(argv):
         def check(op_id, kind, pointer, examples):
             v = jsonschema.Draft202012Validator({"$ref": f"{uri}#{pointer}"}, registry=registry)
             for key, ex in examples.items():
-                err = best_match(v.iter_errors(ex.get("value")))
+                err = best_match(v.iter_errors(ex.get("value")), key=relevance)
+                if err is not None:
+                    err = reason(err)
                 ok = err is None
                 c = counts.setdefault(kind, [0, 0])
                 c[1] += 1

@@ -173,7 +173,10 @@ fn whole_reference_validates_with_its_examples() {
     let dir = out_dir("corpus");
     let en = write_doc(&dir, &ir, Lang::En);
     let ru = write_doc(&dir, &ir, Lang::Ru);
-    let (ok, stdout, recs) = validate(&py, &[en.clone(), ru.clone()], &dir.join("examples.jsonl"));
+    // The RU document has the EN one's structure (only texts and examples differ): its examples
+    // are checked, the document itself is not validated twice (a minute or two each).
+    let docs = [en.clone(), PathBuf::from("--no-spec"), ru];
+    let (ok, stdout, recs) = validate(&py, &docs, &dir.join("examples.jsonl"));
     assert!(
         ok,
         "the documents of the whole reference are valid OpenAPI 3.1:\n{stdout}"

@@ -81,6 +81,23 @@ pub fn request_pointer(m: &Method) -> String {
     )
 }
 
+/// A reference naming an id (`catalog_product.id`, `user_id`), not an object.
+fn is_id(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".id") || lower.ends_with("_id")
+}
+
+/// `name` of a list of `Kind::Ref { name }` that is not an id.
+fn listed_ref(t: &Type) -> Option<&str> {
+    match &t.kind {
+        Kind::Array { item } => match &item.kind {
+            Kind::Ref { name } if !is_id(name) => Some(name),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `{result, total?, next?, time}` around the result schema of `m`.
 pub fn response_schema(mapper: &mut Mapper, m: &Method) -> Value {
     let result = match &m.result {
@@ -91,8 +108,7 @@ pub fn response_schema(mapper: &mut Mapper, m: &Method) -> Value {
             nullable,
             ..
         }) => {
-            let lower = name.to_ascii_lowercase();
-            let s = if lower.ends_with(".id") || lower.ends_with("_id") {
+            let s = if is_id(name) {
                 schema_ref(wire::INTEGER)
             } else {
                 mapper.named(name)
@@ -101,6 +117,16 @@ pub fn response_schema(mapper: &mut Mapper, m: &Method) -> Value {
                 super::wire::or_null(s)
             } else {
                 s
+            }
+        }
+        // So is each row of a list of them.
+        Some(t) if listed_ref(t).is_some() => {
+            let name = listed_ref(t).unwrap_or_default();
+            let list = json!({"type": "array", "items": mapper.named(name)});
+            if t.nullable {
+                super::wire::or_null(list)
+            } else {
+                list
             }
         }
         Some(t) => mapper.ty(t, &[], Dir::Result),

@@ -168,8 +168,9 @@ impl Mapper {
                 }
                 _ => f,
             };
-            let mut s = self.field(f, dir);
+            let s = self.ty(&f.ty, &f.values, dir);
             if is_placeholder(&f.name) && !f.literal {
+                let s = annotate(s, self.annotations(f));
                 match key_pattern(&f.name) {
                     Some(p) if p == "^" => any_key = Some(s),
                     Some(p) => {
@@ -186,10 +187,12 @@ impl Mapper {
             if dir == Dir::Params && f.required {
                 required.push(Value::from(f.name.clone()));
             }
-            if dir == Dir::Result || !f.required {
-                s = optional(s);
-            }
-            props.insert(f.name.clone(), s);
+            let s = if dir == Dir::Result || !f.required {
+                optional(s)
+            } else {
+                s
+            };
+            props.insert(f.name.clone(), annotate(s, self.annotations(f)));
         }
         let mut o = Map::new();
         o.insert("type".into(), json!("object"));
@@ -222,9 +225,8 @@ impl Mapper {
         }
     }
 
-    /// A field's schema with its description, default and deprecation.
-    pub fn field(&mut self, f: &Field, dir: Dir) -> Value {
-        let s = self.ty(&f.ty, &f.values, dir);
+    /// A field's description, deprecation, origin and type as the docs write it.
+    pub fn annotations(&self, f: &Field) -> Map<String, Value> {
         let mut extra = Map::new();
         if let Some(d) = f.doc.prefer(self.lang) {
             extra.insert("description".into(), json!(d));
@@ -245,7 +247,7 @@ impl Mapper {
         if !f.ty.doc.is_empty() {
             extra.insert("x-b24-type".into(), json!(f.ty.doc));
         }
-        annotate(s, extra)
+        extra
     }
 }
 
@@ -278,7 +280,10 @@ pub fn any_case_keys(body: &mut Value, pointer: &str) {
     };
     let mut extra = Map::new();
     for k in props.keys() {
-        if !k.chars().any(|c| c.is_ascii_alphabetic()) {
+        // Keys that differ only in case (`sort` and `SORT` of `department.get`) are both
+        // documented: each keeps its own spelling.
+        let clash = props.keys().any(|o| o != k && o.eq_ignore_ascii_case(k));
+        if clash || !k.chars().any(|c| c.is_ascii_alphabetic()) {
             continue;
         }
         let pattern = format!("^{}$", any_case(k));
@@ -287,6 +292,35 @@ pub fn any_case_keys(body: &mut Value, pointer: &str) {
     }
     if extra.is_empty() {
         return;
+    }
+    // A required key counts in its documented, lower or upper spelling.
+    if let Some(Value::Array(req)) = o.remove("required") {
+        let mut exact = Vec::new();
+        let mut either = Vec::new();
+        for r in req {
+            let Some(name) = r.as_str() else { continue };
+            let mut spellings = vec![name.to_owned()];
+            for s in [name.to_ascii_lowercase(), name.to_ascii_uppercase()] {
+                if !spellings.contains(&s) {
+                    spellings.push(s);
+                }
+            }
+            if spellings.len() == 1 || !extra.contains_key(&format!("^{}$", any_case(name))) {
+                exact.push(r);
+            } else {
+                let alts: Vec<Value> = spellings
+                    .into_iter()
+                    .map(|s| json!({ "required": [s] }))
+                    .collect();
+                either.push(json!({ "anyOf": alts }));
+            }
+        }
+        if !exact.is_empty() {
+            o.insert("required".into(), Value::Array(exact));
+        }
+        if !either.is_empty() {
+            o.insert("allOf".into(), Value::Array(either));
+        }
     }
     let patterns = o
         .entry("patternProperties")
@@ -320,25 +354,83 @@ fn enum_schema(values: &[EnumValue]) -> Value {
         return schema_ref(wire::STRING);
     }
     // Exactly `Y`/`N`: a flag, read as the runtime reads `wire::YesNo`.
-    let mut set: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+    let mut set: Vec<&str> = values.iter().map(|v| unquote(&v.value)).collect();
     set.sort_unstable();
     if set == ["N", "Y"] {
         return schema_ref(wire::YES_NO);
     }
     let mut out: Vec<Value> = Vec::new();
+    let mut patterns: Vec<Value> = Vec::new();
     let mut push = |v: Value| {
         if !out.contains(&v) {
             out.push(v);
         }
     };
     for v in values {
-        push(json!(v.value));
-        if let Ok(i) = v.value.trim().parse::<i64>() {
+        let value = unquote(&v.value);
+        // `U{id}`, `SG{id}_A`: a family of values, the braces standing for an id.
+        if let Some(p) = value_pattern(value) {
+            let p = json!({"type": "string", "pattern": p});
+            if !patterns.contains(&p) {
+                patterns.push(p);
+            }
+            continue;
+        }
+        push(json!(value));
+        if let Ok(i) = value.trim().parse::<i64>() {
             push(json!(i));
             push(json!(i.to_string()));
         }
     }
-    json!({ "enum": out })
+    if patterns.is_empty() {
+        return json!({ "enum": out });
+    }
+    if !out.is_empty() {
+        patterns.insert(0, json!({ "enum": out }));
+    }
+    json!({ "anyOf": patterns })
+}
+
+/// `U{id}` → `^U.+$`: a value with `{…}` slots, as a regex; `None` without slots.
+fn value_pattern(value: &str) -> Option<String> {
+    let open = value.find('{')?;
+    value[open..].find('}')?;
+    let mut out = String::from("^");
+    let mut rest = value;
+    while let Some(i) = rest.find('{') {
+        let Some(j) = rest[i..].find('}') else { break };
+        out.push_str(&escape(&rest[..i]));
+        out.push_str(".+");
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(&escape(rest));
+    out.push('$');
+    Some(out)
+}
+
+/// `s` with the regex syntax characters escaped.
+fn escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "^$\\.*+?()[]{}|/".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `'P'`, `"P"`, `` `P` `` → `P`: the docs quote values in their lists.
+fn unquote(v: &str) -> &str {
+    let t = v.trim();
+    for q in ['\'', '"', '`'] {
+        if let Some(inner) = t.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            if !inner.is_empty() {
+                return inner;
+            }
+        }
+    }
+    v
 }
 
 /// A component name for a docs' type name: letters, digits, `.`, `-`, `_` only.
