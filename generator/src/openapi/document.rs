@@ -118,6 +118,9 @@ pub fn document(ir: &Ir, opts: &Options) -> Value {
     for (name, s) in wire::components(lang) {
         schemas.insert(name.to_owned(), s);
     }
+    for (name, s) in wire::optional_components() {
+        schemas.insert(name, s);
+    }
     schemas.insert(wire::SYSTEM_CODE.to_owned(), errors::system_codes());
     for (key, name) in &mapper.refs {
         let d = match lang {

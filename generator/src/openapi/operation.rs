@@ -201,7 +201,7 @@ pub fn path_item(mapper: &mut Mapper, m: &Method, operation_id: String) -> Value
     let mut content = Map::new();
     content.insert(
         "application/json".into(),
-        media(body.clone(), examples::requests(m, lang)),
+        media(body, examples::requests(m, lang)),
     );
     if m.rest_version == 2 {
         let form = match lang {
@@ -212,7 +212,8 @@ pub fn path_item(mapper: &mut Mapper, m: &Method, operation_id: String) -> Value
                 "Те же параметры в стиле PHP: `fields[TITLE]=Deal&fields[PHONE][0][VALUE]=555`."
             }
         };
-        let mut form_media = media(body, Map::new());
+        let same = json!({ "$ref": request_pointer(m) });
+        let mut form_media = media(same, Map::new());
         form_media["x-b24-encoding"] = json!(form);
         content.insert("application/x-www-form-urlencoded".into(), form_media);
     }

@@ -196,10 +196,42 @@ fn error_v3(lang: Lang) -> Value {
     })
 }
 
-/// `schema`, or one of the absent-value spellings ([`EMPTY`]).
+/// The scalars that have an optional form `opt.<name>` (= the scalar or [`EMPTY`]).
+const OPTIONAL_SCALARS: [&str; 8] = [INTEGER, NUMBER, STRING, BOOLEAN, YES_NO, DATE, DATETIME, FILE];
+
+/// The `opt.*` components: a scalar, or one of the absent-value spellings.
+pub fn optional_components() -> Vec<(String, Value)> {
+    OPTIONAL_SCALARS
+        .iter()
+        .map(|name| {
+            let short = name.trim_start_matches("wire.");
+            (
+                format!("opt.{short}"),
+                json!({"anyOf": [schema_ref(name), schema_ref(EMPTY)]}),
+            )
+        })
+        .collect()
+}
+
+/// `schema`, or one of the absent-value spellings ([`EMPTY`]); a bare `wire.*` scalar becomes its
+/// `opt.*` component.
 pub fn optional(schema: Value) -> Value {
-    if schema.as_object().is_some_and(|o| o.is_empty()) {
+    let Some(o) = schema.as_object() else {
         return schema;
+    };
+    if o.is_empty() {
+        return schema;
+    }
+    if o.len() == 1 {
+        if let Some(name) = o
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            if OPTIONAL_SCALARS.contains(&name) {
+                return schema_ref(&format!("opt.{}", name.trim_start_matches("wire.")));
+            }
+        }
     }
     json!({"anyOf": [schema, schema_ref(EMPTY)]})
 }
