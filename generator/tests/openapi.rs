@@ -127,6 +127,38 @@ fn docs_src_document_is_valid_stable_and_complete() {
         "#/components/schemas/wire.Integer"
     );
 
+    // The README shows part of this operation: it must be the real output.
+    let readme = std::fs::read_to_string(workspace().join("README.md")).expect("README.md");
+    let shown = readme
+        .split_once("<!-- openapi-example")
+        .and_then(|(_, rest)| rest.split_once("```json\n"))
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("the README's OpenAPI example");
+    let shown: serde_json::Value = serde_json::from_str(shown).expect("the README's block is JSON");
+    let op = &paths["/crm.deal.get"]["post"];
+    let body = &op["requestBody"]["content"]["application/json"];
+    let real = serde_json::json!({
+        "operationId": op["operationId"],
+        "summary": op["summary"],
+        "tags": op["tags"],
+        "request": {"id": body["schema"]["properties"]["id"], "examples": body["examples"]},
+        "OPENED": op["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+            ["result"]["properties"]["OPENED"],
+    });
+    assert_eq!(shown, real, "README.md shows what `b24gen openapi` writes");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(
+            readme
+                .split_once("where `wire.Integer` is\n\n```json\n")
+                .and_then(|(_, r)| r.split_once("```"))
+                .expect("the README's wire.Integer")
+                .0
+        )
+        .expect("JSON"),
+        doc["components"]["schemas"]["wire.Integer"]
+    );
+
     let Some(py) = python("docs_src_document_is_valid_stable_and_complete") else {
         return;
     };

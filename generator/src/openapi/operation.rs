@@ -28,9 +28,14 @@ pub fn operation_id(m: &Method, twin: bool) -> String {
     }
 }
 
-/// The published page of a source (`en:crm/deals/crm-deal-add.md`).
+/// The published page of a source (`en:crm/deals/crm-deal-add.md`). Method pages of the
+/// reference live in folders; a bare file name is a page copied out of its tree (docs-src), whose
+/// address is not known.
 pub fn page_url(source: &str) -> Option<String> {
     let (lang, rel) = source.split_once(':')?;
+    if !rel.contains('/') {
+        return None;
+    }
     let host = match lang {
         "en" => "https://apidocs.bitrix24.com",
         "ru" => "https://apidocs.bitrix24.ru",
@@ -260,4 +265,19 @@ pub fn path_item(mapper: &mut Mapper, m: &Method, operation_id: String) -> Value
     }
     item.insert("post".into(), Value::Object(op));
     Value::Object(item)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_link_to_the_published_reference() {
+        assert_eq!(
+            page_url("ru:crm/deals/crm-deal-add.md").as_deref(),
+            Some("https://apidocs.bitrix24.ru/api-reference/crm/deals/crm-deal-add.html")
+        );
+        assert_eq!(page_url("en:crm-deal-add.md"), None);
+        assert_eq!(page_url("crm-deal-add.md"), None);
+    }
 }

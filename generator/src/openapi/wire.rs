@@ -197,7 +197,9 @@ fn error_v3(lang: Lang) -> Value {
 }
 
 /// The scalars that have an optional form `opt.<name>` (= the scalar or [`EMPTY`]).
-const OPTIONAL_SCALARS: [&str; 8] = [INTEGER, NUMBER, STRING, BOOLEAN, YES_NO, DATE, DATETIME, FILE];
+const OPTIONAL_SCALARS: [&str; 8] = [
+    INTEGER, NUMBER, STRING, BOOLEAN, YES_NO, DATE, DATETIME, FILE,
+];
 
 /// The `opt.*` components: a scalar, or one of the absent-value spellings.
 pub fn optional_components() -> Vec<(String, Value)> {
