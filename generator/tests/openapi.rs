@@ -171,7 +171,11 @@ fn docs_src_document_is_valid_stable_and_complete() {
     let bad = dir.join("broken.json");
     std::fs::write(&bad, serde_json::to_string(&broken).unwrap()).unwrap();
 
-    let (ok, stdout, recs) = validate(&py, &[good.clone()], &dir.join("examples.jsonl"));
+    let (ok, stdout, recs) = validate(
+        &py,
+        std::slice::from_ref(&good),
+        &dir.join("examples.jsonl"),
+    );
     assert!(ok, "the docs-src document is valid OpenAPI 3.1:\n{stdout}");
     assert!(!recs.is_empty(), "its examples were checked");
     // The docs' one known mistake in docs-src (`IS_RECCURING` for `IS_RECURRING`) is caught.

@@ -45,7 +45,7 @@ pub fn page_url(source: &str) -> Option<String> {
     Some(format!("{host}/api-reference/{rel}.html"))
 }
 
-fn first_source<'a>(m: &'a Method, lang: Lang) -> Option<&'a str> {
+fn first_source(m: &Method, lang: Lang) -> Option<&str> {
     let prefix = format!("{}:", lang.as_str());
     m.sources
         .iter()
