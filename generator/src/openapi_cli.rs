@@ -26,6 +26,10 @@ pub struct OpenapiArgs {
     /// Write YAML instead of JSON.
     #[arg(long)]
     yaml: bool,
+    /// Only the REST 3 methods, as OpenAPI 3.0 (the form a portal's `rest.documentation.openapi`
+    /// answers with).
+    #[arg(long, conflicts_with = "scopes")]
+    rest3_v30: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -48,7 +52,11 @@ pub fn run(args: OpenapiArgs) -> Result<(), String> {
         scopes: args.scopes,
         ..Options::default()
     };
-    let doc = document(&ir, &opts);
+    let doc = if args.rest3_v30 {
+        b24gen::openapi::v30::rest3(&ir, opts.lang)
+    } else {
+        document(&ir, &opts)
+    };
     let paths = doc["paths"].as_object().map_or(0, |p| p.len());
     if paths == 0 {
         return Err("no method to export (check --docs and --scope)".to_owned());

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod examples;
 pub mod operation;
 pub mod schema;
+pub mod v30;
 pub mod wire;
 
 pub use document::{document, operations, Options};
