@@ -335,3 +335,85 @@ fn whole_reference_validates_with_its_examples() {
         assert!(ratio(req) >= 0.97, "{lang}: requests below 97 %");
     }
 }
+
+/// A POST on the loopback mock: (status, body).
+fn post(url: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").expect("an http URL");
+    let (host, path) = rest.split_once('/').expect("a path");
+    let mut s = std::net::TcpStream::connect(host).expect("the mock listens");
+    write!(
+        s,
+        "POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+    )
+    .expect("the request is sent");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).expect("an answer");
+    let (head, body) = answer.split_once("\r\n\r\n").expect("headers and a body");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("a status");
+    (status, body.to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mock_answers_rest_documentation_openapi_for_rest_3() {
+    let ir = b24gen::read_docs(&[workspace().join("docs-src")]);
+    let doc = b24gen::openapi::v30::rest3(&ir, Lang::En);
+    assert_eq!(doc["openapi"], "3.0.3");
+    let rest3: Vec<&str> = ir
+        .methods
+        .iter()
+        .filter(|m| m.rest_version == 3)
+        .map(|m| m.name.as_str())
+        .collect();
+    let paths: Vec<String> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(
+        paths,
+        rest3.iter().map(|n| format!("/{n}")).collect::<Vec<_>>(),
+        "the REST 3 methods only, under /rest/api/"
+    );
+    let portal = b24_mock::MockPortal::builder(ir)
+        .openapi(doc.clone())
+        .start()
+        .await
+        .expect("the mock starts");
+    let base = portal.base_url();
+    let (status, body) = tokio::task::spawn_blocking(move || {
+        post(&format!(
+            "{base}rest/api/1/mockwebhookcode/rest.documentation.openapi"
+        ))
+    })
+    .await
+    .expect("the request runs");
+    assert_eq!(status, 200, "{body}");
+    let served: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(served, doc, "the document, as a portal sends it");
+
+    let Some(py) = python("the_mock_answers_rest_documentation_openapi_for_rest_3") else {
+        return;
+    };
+    let dir = out_dir("rest3");
+    let file = dir.join("rest3-v30.json");
+    std::fs::write(&file, body).expect("written");
+    let out = Command::new(&py)
+        .args([
+            "-c",
+            "import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))",
+        ])
+        .arg(&file)
+        .output()
+        .expect("the validator runs");
+    assert!(
+        out.status.success(),
+        "the served document is valid OpenAPI 3.0: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -33,7 +33,10 @@ pub fn rest3(ir: &Ir, lang: Lang) -> Value {
     }
     out.insert("info".into(), info);
     let (hook, oauth) = match lang {
-        Lang::En => ("Inbound webhook.", "An application: the OAuth token in `auth`."),
+        Lang::En => (
+            "Inbound webhook.",
+            "An application: the OAuth token in `auth`.",
+        ),
         Lang::Ru => ("Входящий вебхук.", "Приложение: токен OAuth в `auth`."),
     };
     out.insert(
@@ -63,10 +66,7 @@ pub fn rest3(ir: &Ir, lang: Lang) -> Value {
     }
     out.insert("paths".into(), Value::Object(paths));
     let mut components = doc["components"].take();
-    if let Some(s) = components
-        .get_mut("schemas")
-        .and_then(Value::as_object_mut)
-    {
+    if let Some(s) = components.get_mut("schemas").and_then(Value::as_object_mut) {
         for v in s.values_mut() {
             schema(v);
         }
