@@ -18,6 +18,7 @@ pub mod frontmatter;
 pub mod ir;
 pub mod link;
 pub mod merge;
+pub mod openapi;
 pub mod page;
 pub mod refine;
 pub mod report;

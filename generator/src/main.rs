@@ -2,6 +2,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod mock_cli;
+mod openapi_cli;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -71,6 +72,8 @@ enum Command {
     Diff(b24gen::diff::DiffArgs),
     /// Serve a mock Bitrix24 portal built from the docs (on 127.0.0.1 unless told otherwise).
     Mock(mock_cli::MockArgs),
+    /// Write the documented API as one OpenAPI 3.1 document.
+    Openapi(openapi_cli::OpenapiArgs),
     /// Summarise what was read and what was not.
     Report {
         #[command(flatten)]
@@ -140,6 +143,7 @@ fn write_out(out: Option<&PathBuf>, text: &str) -> Result<(), String> {
 fn run(cmd: Command) -> Result<(), String> {
     match cmd {
         Command::Mock(args) => mock_cli::run(args),
+        Command::Openapi(args) => openapi_cli::run(args),
         Command::Ir { docs, out } => {
             let ir = b24gen::read_docs(&docs.docs);
             write_json(out.as_ref(), &ir)

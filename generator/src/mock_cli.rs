@@ -66,7 +66,14 @@ pub fn run(a: MockArgs) -> Result<(), String> {
         return Err("no methods read: point --docs at the docs or --ir at an IR file".into());
     }
     let methods = ir.methods.len();
+    let lang = match a.lang {
+        CliLang::En => b24gen::ir::Lang::En,
+        CliLang::Ru => b24gen::ir::Lang::Ru,
+    };
+    // `rest.documentation.openapi` of REST 3, as a portal answers it.
+    let openapi = b24gen::openapi::v30::rest3(&ir, lang);
     let builder = MockPortal::builder(ir)
+        .openapi(openapi)
         .port(a.port)
         .bind(a.bind)
         .seed(a.seed)
@@ -80,10 +87,7 @@ pub fn run(a: MockArgs) -> Result<(), String> {
             CliLimits::Enterprise => Limits::Enterprise,
             CliLimits::Off => Limits::Off,
         })
-        .lang(match a.lang {
-            CliLang::En => b24gen::ir::Lang::En,
-            CliLang::Ru => b24gen::ir::Lang::Ru,
-        });
+        .lang(lang);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

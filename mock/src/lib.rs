@@ -214,9 +214,17 @@ pub struct MockBuilder {
     token_lifetime_secs: i64,
     application_token: String,
     event_timeout: Duration,
+    openapi: Option<Arc<serde_json::Value>>,
 }
 
 impl MockBuilder {
+    /// The document REST 3's `rest.documentation.openapi` (and its alias `documentation`)
+    /// answers with, as a portal does (`b24gen mock` passes the REST 3 part of
+    /// `b24gen openapi`, in its OpenAPI 3.0 form). Without one, the method is unknown.
+    pub fn openapi(mut self, doc: serde_json::Value) -> Self {
+        self.openapi = Some(Arc::new(doc));
+        self
+    }
     /// Listen on `port` of 127.0.0.1 (0, the default: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.addr.set_port(port);
@@ -307,6 +315,7 @@ impl MockPortal {
             token_lifetime_secs: 3600,
             application_token: "mock-application-token".into(),
             event_timeout: Duration::from_secs(5),
+            openapi: None,
         }
     }
 
@@ -396,6 +405,8 @@ pub(crate) struct Opts {
     application_token: String,
     /// `127.0.0.1:PORT`, the portal's domain.
     domain: String,
+    /// What `rest.documentation.openapi` answers (REST 3).
+    openapi: Option<Arc<serde_json::Value>>,
 }
 
 pub(crate) struct State {
@@ -476,6 +487,7 @@ impl Shared {
                 fixed_time: b.fixed_time,
                 application_token: b.application_token,
                 domain: addr.to_string(),
+                openapi: b.openapi,
             },
             state: Mutex::new(State {
                 store: store::Store::new(b.seed),

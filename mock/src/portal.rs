@@ -192,6 +192,13 @@ pub(crate) fn handle(
         );
     }
 
+    // REST 3's own description (alias `documentation`): the document as is, as a portal sends it.
+    if version == 3 && matches!(method, "rest.documentation.openapi" | "documentation") {
+        if let Some(doc) = &shared.opts.openapi {
+            return Reply::json(200, Value::clone(doc));
+        }
+    }
+
     let mut outbox = Vec::new();
     let via_name = match via {
         Via::Webhook { .. } => "webhook",
