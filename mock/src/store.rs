@@ -50,6 +50,10 @@ struct Template {
     get_is_row: bool,
     /// Ids the documented `get`/`update`/`delete` requests name: the table has those records.
     named: Vec<Value>,
+    /// A REST 3 family: lists take `filter` as conditions (`[["id", ">", 1]]`), `pagination`
+    /// and a `select` without which rows carry only the id; `get` applies `select`; errors
+    /// are REST 3's.
+    v3: bool,
 }
 
 /// A row id: numbers in order, then other ids (`sale.status` has `"N"`, `"F"`…).
@@ -88,8 +92,10 @@ pub(crate) struct Answer {
 /// All tables.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    templates: HashMap<String, Template>,
-    tables: HashMap<(String, String), Table>,
+    /// By (prefix, REST version): `tasks.task` of REST 2 and of REST 3 answer differently.
+    templates: HashMap<(String, u8), Template>,
+    /// By (prefix, REST version, partition): the REST 3 tasks are not the REST 2 ones.
+    tables: HashMap<(String, u8, String), Table>,
     /// Rows made per table beside the documented ones.
     pub seed: u64,
 }
@@ -123,10 +129,11 @@ impl Store {
         m: &Method,
         params: &Map<String, Value>,
     ) -> Option<Result<Answer, ApiError>> {
+        let version = m.rest_version;
         let template = self
             .templates
-            .entry(prefix.to_owned())
-            .or_insert_with(|| template(catalog, lang, prefix))
+            .entry((prefix.to_owned(), version))
+            .or_insert_with(|| template(catalog, lang, prefix, version))
             .clone();
         let partition = get_ci(params, "entityTypeId")
             .map(scalar_text)
@@ -134,7 +141,7 @@ impl Store {
         let seed = self.seed;
         let table = self
             .tables
-            .entry((prefix.to_owned(), partition.clone()))
+            .entry((prefix.to_owned(), version, partition.clone()))
             .or_insert_with(|| seeded(&template, seed));
         let id_name = id_param(m);
         match op {
@@ -164,7 +171,7 @@ impl Store {
         partition: String,
     ) -> Result<Answer, ApiError> {
         let id = id_value.as_ref().and_then(Id::of);
-        let not_found = || not_found(m, id_value.as_ref());
+        let not_found = || not_found(m, id_value.as_ref(), template.v3);
         let plain = |result| Answer {
             result,
             total: None,
@@ -195,7 +202,11 @@ impl Store {
                 let row = id
                     .and_then(|id| table.rows.get(&id))
                     .ok_or_else(not_found)?;
-                Ok(plain(wrap(&template.get, Value::Object(row.clone()))))
+                let row = match (template.v3, select_of(params)) {
+                    (true, Some(select)) => project_v3(row, &select, &template.id_key),
+                    _ => row.clone(),
+                };
+                Ok(plain(wrap(&template.get, Value::Object(row))))
             }
             Op::Update => {
                 let id = id.ok_or_else(not_found)?;
@@ -227,6 +238,10 @@ impl Store {
                     change: Some((Op::Delete, id, partition)),
                     ..plain(template.delete_literal.clone())
                 })
+            }
+            Op::List if template.v3 => {
+                let rows = list_v3(table, template, params)?;
+                Ok(plain(wrap(&template.list, Value::Array(rows))))
             }
             Op::List => {
                 let page = list(table, template, params);
@@ -317,8 +332,8 @@ fn wrap(shape: &Shape, v: Value) -> Value {
 }
 
 /// The family's answers, read off the documented examples of its methods.
-fn template(catalog: &Catalog, lang: Lang, prefix: &str) -> Template {
-    let method = |op: &str| catalog.method(&format!("{prefix}.{op}"), 2);
+fn template(catalog: &Catalog, lang: Lang, prefix: &str, version: u8) -> Template {
+    let method = |op: &str| catalog.method_of(&format!("{prefix}.{op}"), version);
     let example = |op: &str| {
         method(op)
             .and_then(|m| response_example(m, lang))
@@ -427,6 +442,7 @@ fn template(catalog: &Catalog, lang: Lang, prefix: &str) -> Template {
         samples,
         get_is_row,
         named,
+        v3: version == 3,
     }
 }
 
@@ -460,7 +476,15 @@ fn id_param(m: &Method) -> Option<String> {
         .map(|p| p.name.clone())
 }
 
-fn not_found(m: &Method, id: Option<&Value>) -> ApiError {
+fn not_found(m: &Method, id: Option<&Value>, v3: bool) -> ApiError {
+    if v3 {
+        // REST 3 answers one code for every family (`rest-v3.md`, the `get` pages).
+        return ApiError::v3(
+            "BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION",
+            format!("Record with ID = `{}` not found", text(id)),
+            None,
+        );
+    }
     let found = m.errors.iter().filter(|e| !e.system).find(|e| {
         [
             e.message.as_deref(),
@@ -507,40 +531,10 @@ fn list(table: &Table, t: &Template, params: &Map<String, Value>) -> Page {
         .values()
         .filter(|r| filter.iter().all(|c| c.holds(r)))
         .collect();
-    if let Some(Value::Object(order)) = get_ci(params, "order") {
-        let keys: Vec<(String, bool)> = order
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    v.as_str().is_some_and(|d| d.eq_ignore_ascii_case("desc")),
-                )
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            for (k, desc) in &keys {
-                let o = compare(field_ci(a, k), field_ci(b, k));
-                let o = if *desc { o.reverse() } else { o };
-                if o != Ordering::Equal {
-                    return o;
-                }
-            }
-            Ordering::Equal
-        });
-    }
+    sort(&mut rows, params);
     let total = rows.len() as u64;
     let start = get_ci(params, "start").and_then(as_i64).unwrap_or(0).max(0) as usize;
-    let select: Vec<String> = match get_ci(params, "select") {
-        Some(Value::Array(s)) => s
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        Some(Value::Object(s)) => s
-            .values()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let select = select_of(params).unwrap_or_default();
     let page: Vec<Value> = rows
         .iter()
         .skip(start)
@@ -552,6 +546,227 @@ fn list(table: &Table, t: &Template, params: &Map<String, Value>) -> Page {
         rows: page,
         total,
         next: (end < rows.len()).then_some(end as u64),
+    }
+}
+
+/// Sorts by `order` (`{"ID": "DESC", "TITLE": "ASC"}`); stable, so ties keep id order.
+fn sort(rows: &mut [&Map<String, Value>], params: &Map<String, Value>) {
+    let Some(Value::Object(order)) = get_ci(params, "order") else {
+        return;
+    };
+    let keys: Vec<(String, bool)> = order
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                v.as_str().is_some_and(|d| d.eq_ignore_ascii_case("desc")),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        for (k, desc) in &keys {
+            let o = compare(field_ci(a, k), field_ci(b, k));
+            let o = if *desc { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+}
+
+/// `select` as names (`["ID", "TITLE"]`, or PHP's `{"0": "ID"}`); `None` when absent.
+fn select_of(params: &Map<String, Value>) -> Option<Vec<String>> {
+    let names = |it: &mut dyn Iterator<Item = &Value>| {
+        it.filter_map(|v| v.as_str().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    match get_ci(params, "select")? {
+        Value::Array(s) => Some(names(&mut s.iter())),
+        Value::Object(s) => Some(names(&mut s.values())),
+        _ => None,
+    }
+}
+
+/// A REST 3 list page: rows matching every `filter` condition, in `order`, from
+/// `pagination` (`page` from 1, `limit` default 50 and at most 1000, `offset`), with the
+/// `select`ed fields (only the id without `select`, as the list pages say).
+fn list_v3(
+    table: &Table,
+    t: &Template,
+    params: &Map<String, Value>,
+) -> Result<Vec<Value>, ApiError> {
+    let filter = match get_ci(params, "filter") {
+        Some(Value::Array(conds)) => conds
+            .iter()
+            .map(Cond3::parse)
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::Null) | None => Vec::new(),
+        Some(_) => {
+            return Err(ApiError::v3(
+                "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+                "`filter` is a list of conditions".into(),
+                Some(vec![("filter".into(), "Expected an array".into())]),
+            ))
+        }
+    };
+    let mut rows: Vec<&Map<String, Value>> = table
+        .rows
+        .values()
+        .filter(|r| filter.iter().all(|c| c.holds(r)))
+        .collect();
+    sort(&mut rows, params);
+    let pagination = match get_ci(params, "pagination") {
+        Some(Value::Object(p)) => p.clone(),
+        _ => Map::new(),
+    };
+    let int = |k: &str| get_ci(&pagination, k).and_then(as_i64);
+    let limit = int("limit").unwrap_or(PAGE as i64).clamp(1, 1000) as usize;
+    let page = int("page").unwrap_or(1).max(1) as usize;
+    let offset = int("offset").unwrap_or(0).max(0) as usize;
+    let select = select_of(params).unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .skip((page - 1) * limit + offset)
+        .take(limit)
+        .map(|r| Value::Object(project_v3(r, &select, &t.id_key)))
+        .collect())
+}
+
+/// REST 3 `select`: the named fields and the id; `responsible.name` takes `name` of the
+/// row's `responsible` object; `*` all fields.
+fn project_v3(row: &Map<String, Value>, select: &[String], id_key: &str) -> Map<String, Value> {
+    if select.iter().any(|s| s == "*") {
+        return row.clone();
+    }
+    let mut out = Map::new();
+    if let Some(id) = row.get(id_key) {
+        out.insert(id_key.to_owned(), id.clone());
+    }
+    for s in select {
+        match s.split_once('.') {
+            None => {
+                if let Some((k, v)) = row.iter().find(|(k, _)| k.eq_ignore_ascii_case(s)) {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            Some((head, rest)) => {
+                let Some(Value::Object(inner)) = field_ci(row, head) else {
+                    continue;
+                };
+                let picked = project_v3(inner, &[rest.to_owned()], "");
+                let slot = out
+                    .entry(head.to_owned())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(o) = slot {
+                    o.extend(picked);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One REST 3 `filter` element: `["status", "=", "NEW"]`, `["id", [1, 2]]` (`in`),
+/// `["date", "between", [a, b]]`, or `{"logic": "or", "conditions": [...]}`.
+enum Cond3 {
+    Test {
+        field: String,
+        op: &'static str,
+        value: Value,
+    },
+    Group {
+        or: bool,
+        conditions: Vec<Cond3>,
+    },
+}
+
+impl Cond3 {
+    fn parse(v: &Value) -> Result<Cond3, ApiError> {
+        const OPS: [&str; 8] = ["=", "!=", ">", ">=", "<", "<=", "in", "between"];
+        let invalid = |why: String| {
+            ApiError::v3(
+                "BITRIX_REST_V3_EXCEPTION_VALIDATION_REQUESTVALIDATIONEXCEPTION",
+                why.clone(),
+                Some(vec![("filter".into(), why)]),
+            )
+        };
+        match v {
+            Value::Array(a) => {
+                let field = a
+                    .first()
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| invalid(format!("A condition starts with a field: {v}")))?
+                    .to_owned();
+                let (op, value) = match a.as_slice() {
+                    [_, value] if value.is_array() => ("in", value.clone()),
+                    [_, value] => ("=", value.clone()),
+                    [_, Value::String(op), value] => {
+                        let op = OPS
+                            .into_iter()
+                            .find(|o| o.eq_ignore_ascii_case(op))
+                            .ok_or_else(|| {
+                                ApiError::v3(
+                                    "BITRIX_REST_V3_EXCEPTION_UNKNOWNFILTEROPERATOREXCEPTION",
+                                    format!("Unknown filter operator `{op}`"),
+                                    None,
+                                )
+                            })?;
+                        (op, value.clone())
+                    }
+                    _ => return Err(invalid(format!("A condition has 2 or 3 elements: {v}"))),
+                };
+                Ok(Cond3::Test { field, op, value })
+            }
+            Value::Object(o) => {
+                let or = get_ci(o, "logic")
+                    .and_then(Value::as_str)
+                    .is_some_and(|l| l.eq_ignore_ascii_case("or"));
+                let conditions = match get_ci(o, "conditions") {
+                    Some(Value::Array(c)) => {
+                        c.iter().map(Cond3::parse).collect::<Result<_, _>>()?
+                    }
+                    _ => return Err(invalid(format!("A group has `conditions`: {v}"))),
+                };
+                Ok(Cond3::Group { or, conditions })
+            }
+            _ => Err(invalid(format!("Not a condition: {v}"))),
+        }
+    }
+
+    fn holds(&self, row: &Map<String, Value>) -> bool {
+        match self {
+            Cond3::Group {
+                or: true,
+                conditions,
+            } => conditions.iter().any(|c| c.holds(row)),
+            Cond3::Group {
+                or: false,
+                conditions,
+            } => conditions.iter().all(|c| c.holds(row)),
+            Cond3::Test { field, op, value } => {
+                let v = field_ci(row, field);
+                let cmp = |x: &Value| compare(v, Some(x));
+                match *op {
+                    "=" => cmp(value) == Ordering::Equal,
+                    "!=" => cmp(value) != Ordering::Equal,
+                    ">" => v.is_some() && cmp(value) == Ordering::Greater,
+                    ">=" => v.is_some() && cmp(value) != Ordering::Less,
+                    "<" => v.is_some() && cmp(value) == Ordering::Less,
+                    "<=" => v.is_some() && cmp(value) != Ordering::Greater,
+                    "in" => value
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|x| cmp(x) == Ordering::Equal)),
+                    "between" => match value.as_array().map(Vec::as_slice) {
+                        Some([lo, hi]) => {
+                            v.is_some() && cmp(lo) != Ordering::Less && cmp(hi) != Ordering::Greater
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                }
+            }
+        }
     }
 }
 
