@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::answer::ApiError;
 use crate::catalog::{response_example, Catalog, Op};
+use crate::userfields::{self, Declared, Entity};
 
 /// Rows per list page, as on the portal.
 pub const PAGE: usize = 50;
@@ -130,14 +131,30 @@ impl Store {
         params: &Map<String, Value>,
     ) -> Option<Result<Answer, ApiError>> {
         let version = m.rest_version;
-        let template = self
-            .templates
-            .entry((prefix.to_owned(), version))
-            .or_insert_with(|| template(catalog, lang, prefix, version))
-            .clone();
+        let template = self.template(catalog, lang, prefix, version);
         let partition = get_ci(params, "entityTypeId")
             .map(scalar_text)
             .unwrap_or_default();
+        // crm.item of a lead, deal, contact, company or quote: the rows of `crm.<entity>.*`.
+        if version == 2 && prefix == "crm.item" {
+            let shared = partition
+                .trim()
+                .parse()
+                .ok()
+                .and_then(userfields::of_type)
+                .filter(|e| catalog.family(&format!("{}.add", e.prefix), 2).is_some());
+            if let Some(e) = shared {
+                if op == Op::Get && !template.get_is_row {
+                    return None;
+                }
+                return Some(self.item_of_entity(catalog, lang, e, template, op, m, params));
+            }
+        }
+        let declared = userfields::entity(prefix)
+            .map(|e| self.declared(e))
+            .unwrap_or_default();
+        let field_of = userfields::of_userfields(prefix);
+        let existing = field_of.map(|e| self.declared(e)).unwrap_or_default();
         let seed = self.seed;
         let table = self
             .tables
@@ -150,13 +167,196 @@ impl Store {
             _ => {}
         }
         let id_value = id_name.and_then(|p| get_ci(params, &p)).cloned();
-        let fields = match get_ci(params, "fields") {
+        let mut fields = match get_ci(params, "fields") {
             Some(Value::Object(f)) => Some(f.clone()),
             _ => None,
         };
+        if let Some(e) = field_of {
+            match op {
+                Op::Add => match userfields::new_field(e, fields.unwrap_or_default(), &existing) {
+                    Ok(f) => fields = Some(f),
+                    Err(err) => return Some(Err(err)),
+                },
+                Op::Update => {
+                    if let Some(f) = &mut fields {
+                        f.retain(|k, _| !userfields::immutable(k));
+                    }
+                }
+                _ => {}
+            }
+        }
         Some(Self::run(
-            table, &template, op, m, params, id_value, fields, partition,
+            table, &template, op, m, params, id_value, fields, partition, &declared,
         ))
+    }
+
+    /// The family's template, read off the docs once.
+    fn template(&mut self, catalog: &Catalog, lang: Lang, prefix: &str, version: u8) -> Template {
+        self.templates
+            .entry((prefix.to_owned(), version))
+            .or_insert_with(|| template(catalog, lang, prefix, version))
+            .clone()
+    }
+
+    /// The user fields declared for `e` (rows of `<prefix>.userfield`, once that table is
+    /// used: the docs' example fields, then the added ones).
+    fn declared(&self, e: Entity) -> Vec<Declared> {
+        let key = (format!("{}.userfield", e.prefix), 2, String::new());
+        self.tables
+            .get(&key)
+            .map(|t| {
+                t.rows
+                    .values()
+                    .filter(|r| {
+                        r.get("ENTITY_ID")
+                            .and_then(Value::as_str)
+                            .is_none_or(|id| id == e.entity_id)
+                    })
+                    .filter_map(Declared::of)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `crm.item.*` on the table of `crm.<entity>`: names translated to the entity's
+    /// (`title` → `TITLE`, `ufCrm_1720019876534` → `UF_CRM_1720019876534`) on the way in and
+    /// back to camelCase on the way out, answers in the shapes of `crm.item`.
+    #[allow(clippy::too_many_arguments)]
+    fn item_of_entity(
+        &mut self,
+        catalog: &Catalog,
+        lang: Lang,
+        e: Entity,
+        item: Template,
+        op: Op,
+        m: &Method,
+        params: &Map<String, Value>,
+    ) -> Result<Answer, ApiError> {
+        let entity = self.template(catalog, lang, e.prefix, 2);
+        let declared = self.declared(e);
+        let original = match get_ci(params, "useOriginalUfNames") {
+            Some(Value::String(s)) => s.eq_ignore_ascii_case("Y"),
+            Some(Value::Bool(b)) => *b,
+            _ => false,
+        };
+        let up = |k: &str| userfields::upper(k, &declared);
+        let rename = |v: &Value, f: &dyn Fn(&str) -> String| match v {
+            Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (f(k), v.clone())).collect()),
+            other => other.clone(),
+        };
+        let mut translated = Map::new();
+        for (k, v) in params {
+            let v = match k.to_ascii_lowercase().as_str() {
+                "fields" | "order" => rename(v, &|k| up(k)),
+                "filter" => rename(v, &|k| {
+                    let field = Cond::parse(k, &Value::Null).field;
+                    let op = &k[..k.len() - field.len()];
+                    format!("{op}{}", up(&field))
+                }),
+                "select" => {
+                    let mut names = Vec::new();
+                    for s in select_of(params).unwrap_or_default() {
+                        if s == "*" {
+                            names.extend(["*".into(), "UF_*".into()]);
+                        } else {
+                            names.push(Value::String(up(&s)));
+                        }
+                    }
+                    Value::Array(names)
+                }
+                _ => v.clone(),
+            };
+            translated.insert(k.clone(), v);
+        }
+        let mut t = item;
+        t.id_key = entity.id_key.clone();
+        t.id_string = entity.id_string;
+        let seed = self.seed;
+        let table = self
+            .tables
+            .entry((e.prefix.to_owned(), 2, String::new()))
+            .or_insert_with(|| seeded(&entity, seed));
+        let id_value = get_ci(params, "id").cloned();
+        let fields = match get_ci(&translated, "fields") {
+            Some(Value::Object(f)) => Some(f.clone()),
+            _ => None,
+        };
+        let mut a = Self::run(
+            table,
+            &t,
+            op,
+            m,
+            &translated,
+            id_value,
+            fields,
+            String::new(),
+            &declared,
+        )?;
+        let camel_row = |row: &mut Value| {
+            if let Value::Object(o) = row {
+                *o = std::mem::take(o)
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let v = match (k.as_str(), v) {
+                            ("ID", Value::String(s)) if s.parse::<i64>().is_ok() => {
+                                s.parse::<i64>().map(Value::from).unwrap_or_default()
+                            }
+                            (_, v) => v,
+                        };
+                        (userfields::camel(&k, original), v)
+                    })
+                    .collect();
+            }
+        };
+        if let Value::Object(o) = &mut a.result {
+            if let Some(row) = o.get_mut("item") {
+                camel_row(row);
+            }
+            if let Some(Value::Array(rows)) = o.get_mut("items") {
+                rows.iter_mut().for_each(camel_row);
+            }
+        }
+        Ok(a)
+    }
+
+    /// Adds the declared user fields to an answer of `<entity>.fields` or `crm.item.fields`
+    /// (there under `fields`, camelCased unless `useOriginalUfNames=Y`).
+    pub fn list_user_fields(&self, method: &str, params: &Map<String, Value>, result: &mut Value) {
+        let lower = method.to_ascii_lowercase();
+        let Some(prefix) = lower.strip_suffix(".fields") else {
+            return;
+        };
+        let (e, item) = if prefix == "crm.item" {
+            let Some(e) = get_ci(params, "entityTypeId")
+                .and_then(as_i64)
+                .and_then(userfields::of_type)
+            else {
+                return;
+            };
+            (e, true)
+        } else {
+            let Some(e) = userfields::entity(prefix) else {
+                return;
+            };
+            (e, false)
+        };
+        let original = matches!(get_ci(params, "useOriginalUfNames"), Some(Value::String(s)) if s.eq_ignore_ascii_case("Y"));
+        let target = match (item, result) {
+            (true, Value::Object(o)) => o.get_mut("fields"),
+            (false, r) => Some(r),
+            _ => None,
+        };
+        let Some(Value::Object(target)) = target else {
+            return;
+        };
+        for d in self.declared(e) {
+            let name = if item {
+                userfields::camel(&d.name, original)
+            } else {
+                d.name.clone()
+            };
+            target.insert(name, d.describe(item));
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -169,6 +369,7 @@ impl Store {
         id_value: Option<Value>,
         fields: Option<Map<String, Value>>,
         partition: String,
+        declared: &[Declared],
     ) -> Result<Answer, ApiError> {
         let id = id_value.as_ref().and_then(Id::of);
         let not_found = || not_found(m, id_value.as_ref(), template.v3);
@@ -202,10 +403,13 @@ impl Store {
                 let row = id
                     .and_then(|id| table.rows.get(&id))
                     .ok_or_else(not_found)?;
-                let row = match (template.v3, select_of(params)) {
+                let mut row = match (template.v3, select_of(params)) {
                     (true, Some(select)) => project_v3(row, &select, &template.id_key),
                     _ => row.clone(),
                 };
+                for d in declared {
+                    row.entry(d.name.clone()).or_insert_with(|| d.empty());
+                }
                 Ok(plain(wrap(&template.get, Value::Object(row))))
             }
             Op::Update => {
@@ -244,7 +448,7 @@ impl Store {
                 Ok(plain(wrap(&template.list, Value::Array(rows))))
             }
             Op::List => {
-                let page = list(table, template, params);
+                let page = list(table, template, params, declared);
                 let rows = match &template.list {
                     Shape::Keyed(_) => Value::Object(
                         page.rows
@@ -521,7 +725,7 @@ struct Page {
     next: Option<u64>,
 }
 
-fn list(table: &Table, t: &Template, params: &Map<String, Value>) -> Page {
+fn list(table: &Table, t: &Template, params: &Map<String, Value>, declared: &[Declared]) -> Page {
     let filter: Vec<Cond> = match get_ci(params, "filter") {
         Some(Value::Object(f)) => f.iter().map(|(k, v)| Cond::parse(k, v)).collect(),
         _ => Vec::new(),
@@ -539,7 +743,7 @@ fn list(table: &Table, t: &Template, params: &Map<String, Value>) -> Page {
         .iter()
         .skip(start)
         .take(PAGE)
-        .map(|r| Value::Object(project(r, &select, &t.id_key)))
+        .map(|r| Value::Object(project(r, &select, &t.id_key, declared)))
         .collect();
     let end = start + page.len();
     Page {
@@ -770,23 +974,42 @@ impl Cond3 {
     }
 }
 
-/// The selected fields of `row` (all when `select` is empty or has `*`; `UF_*` picks the user
-/// fields); the id always.
-fn project(row: &Map<String, Value>, select: &[String], id_key: &str) -> Map<String, Value> {
-    if select.is_empty() || select.iter().any(|s| s == "*") {
-        return row.clone();
+/// The selected fields of `row`, as `crm.deal.list` describes `select`: `*` all fields but
+/// the user fields, `UF_*` the user fields (but multiple ones), a name that field; no
+/// `select` is `*` + `UF_*`. The id always. Declared user fields the row has no value for
+/// are there empty (`null`, `[]` when multiple).
+fn project(
+    row: &Map<String, Value>,
+    select: &[String],
+    id_key: &str,
+    declared: &[Declared],
+) -> Map<String, Value> {
+    let mut full = row.clone();
+    for d in declared {
+        full.entry(d.name.clone()).or_insert_with(|| d.empty());
     }
-    row.iter()
+    let default = ["*".to_owned(), "UF_*".to_owned()];
+    let select = if select.is_empty() {
+        &default[..]
+    } else {
+        select
+    };
+    let multiple = |k: &str| declared.iter().any(|d| d.multiple && d.name == k);
+    full.into_iter()
         .filter(|(k, _)| {
+            let uf = k.to_ascii_uppercase().starts_with("UF_");
             k.as_str() == id_key
                 || select.iter().any(|s| {
+                    if s == "*" {
+                        return !uf;
+                    }
                     s.eq_ignore_ascii_case(k)
                         || s.strip_suffix('*').is_some_and(|p| {
                             k.to_ascii_uppercase().starts_with(&p.to_ascii_uppercase())
+                                && !(uf && multiple(k))
                         })
                 })
         })
-        .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }
 
@@ -912,7 +1135,7 @@ mod tests {
         let row = obj(json!({"ID": "5", "TITLE": "t", "UF_CRM_1": 1, "X": 2}));
         let sel = vec!["TITLE".to_owned(), "UF_*".to_owned()];
         assert_eq!(
-            Value::Object(project(&row, &sel, "ID")),
+            Value::Object(project(&row, &sel, "ID", &[])),
             json!({"ID": "5", "TITLE": "t", "UF_CRM_1": 1})
         );
     }

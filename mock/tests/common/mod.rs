@@ -204,6 +204,67 @@ pub fn ir() -> Ir {
             vec![],
         ),
     ]);
+    // User fields of deals, and the `fields` methods that list them.
+    let uf = json!({"ID": "5815", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_1713790573",
+        "USER_TYPE_ID": "string", "MULTIPLE": "N", "MANDATORY": "N"});
+    let describe = |title: &str| {
+        json!({"type": "integer", "isRequired": false, "isReadOnly": true,
+        "isImmutable": false, "isMultiple": false, "isDynamic": false, "title": title})
+    };
+    methods.extend([
+        method(
+            "crm.deal.userfield.add",
+            2,
+            vec![object("fields", true)],
+            Some(json!({"result": 6997})),
+            vec![],
+        ),
+        method(
+            "crm.deal.userfield.get",
+            2,
+            vec![param("id", "integer", true)],
+            Some(json!({"result": uf})),
+            vec![],
+        ),
+        method(
+            "crm.deal.userfield.list",
+            2,
+            vec![object("filter", false), object("order", false)],
+            Some(json!({"result": [uf]})),
+            vec![],
+        ),
+        method(
+            "crm.deal.userfield.update",
+            2,
+            vec![param("id", "integer", true), object("fields", true)],
+            Some(json!({"result": true})),
+            vec![],
+        ),
+        method(
+            "crm.deal.userfield.delete",
+            2,
+            vec![param("id", "integer", true)],
+            Some(json!({"result": true})),
+            vec![],
+        ),
+        method(
+            "crm.deal.fields",
+            2,
+            vec![],
+            Some(json!({"result": {"ID": describe("ID")}})),
+            vec![],
+        ),
+        method(
+            "crm.item.fields",
+            2,
+            vec![
+                param("entityTypeId", "integer", true),
+                param("useOriginalUfNames", "string", false),
+            ],
+            Some(json!({"result": {"fields": {"id": describe("ID")}}})),
+            vec![],
+        ),
+    ]);
     let ir = json!({
         "schema": 1,
         "methods": methods,
