@@ -26,12 +26,14 @@
 //! [`string()`]) accept the same spellings and fail when the value is empty or invalid.
 
 mod date;
+mod file;
 mod lenient;
 mod lenient_scalar;
 mod object;
 mod yes_no;
 
 pub use date::{Date, DateTime, ParseDateError};
+pub use file::{File, FileForm};
 pub use lenient::{
     bool, f64, i64, opt_bool, opt_date, opt_datetime, opt_f64, opt_i64, opt_string, opt_unix_time,
     opt_value, opt_vec, opt_yes_no, string,
