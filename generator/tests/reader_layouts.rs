@@ -1,11 +1,15 @@
 //! Layouts of issue 20 (part 4) on the real pages that have them, each page read alone from
 //! the corpus (skipped when the corpus is absent, a failure under `CI=true`):
 //! - a child table under a top-level heading of its own ("## Parameter fields" after
-//!   "## Method Parameters") instead of inside the parameter section.
+//!   "## Method Parameters") instead of inside the parameter section;
+//! - a parameter section of alternative sets ("There are three ways to call the method", a
+//!   sub-heading and a complete table each): every set read, recorded in `Method::one_of`;
+//! - two or more starred params of which one is required ("At least one of the parameters
+//!   must be specified: `IBLOCK_ID` or `IBLOCK_CODE`"): optional, recorded in `one_of`.
 
 mod common;
 
-use b24gen::ir::{Field, Ir, Method};
+use b24gen::ir::{Field, Ir, Method, OneOf};
 use std::path::{Path, PathBuf};
 
 /// The corpus page `lang/api-reference/rel`, copied unmodified under a fresh folder of its own
@@ -80,5 +84,69 @@ fn a_child_table_under_its_own_h2_heading_is_the_params_fields() {
     assert!(
         fields.iter().any(|(n, _)| *n == "statusId"),
         "sale.order.update fields: {fields:?}"
+    );
+}
+
+fn sets(groups: &[&[&str]]) -> OneOf {
+    OneOf {
+        sets: groups
+            .iter()
+            .map(|g| g.iter().map(|n| (*n).to_owned()).collect())
+            .collect(),
+    }
+}
+
+#[test]
+fn call_variants_are_read_as_alternative_sets() {
+    for lang in ["en", "ru"] {
+        let Some(ir) = read_page("variants", lang, "vote/vote.attachedvote.vote.md") else {
+            return;
+        };
+        let m = method(&ir, "vote.AttachedVote.vote");
+        let params: Vec<(&str, bool)> = m
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p.required))
+            .collect();
+        // `ballot` is in every variant; the rest names the poll one of three ways.
+        assert_eq!(
+            params,
+            [
+                ("attachId", false),
+                ("ballot", true),
+                ("moduleId", false),
+                ("entityType", false),
+                ("entityId", false),
+                ("signedAttachId", false)
+            ],
+            "{lang}"
+        );
+        assert_eq!(
+            m.one_of,
+            [sets(&[
+                &["attachId"],
+                &["moduleId", "entityType", "entityId"],
+                &["signedAttachId"]
+            ])],
+            "{lang}"
+        );
+    }
+}
+
+#[test]
+fn starred_params_of_which_one_is_required_are_a_one_of() {
+    let Some(ir) = read_page("one-of", "en", "lists/elements/lists-element-get.md") else {
+        return;
+    };
+    let m = method(&ir, "lists.element.get");
+    for name in ["IBLOCK_ID", "IBLOCK_CODE"] {
+        assert!(!param(m, name).required, "{name} alone is not required");
+    }
+    assert_eq!(
+        m.one_of,
+        [
+            sets(&[&["IBLOCK_ID"], &["IBLOCK_CODE"]]),
+            sets(&[&["ELEMENT_ID"], &["ELEMENT_CODE"]])
+        ]
     );
 }
