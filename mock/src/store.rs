@@ -275,7 +275,13 @@ impl Store {
         let table = self
             .tables
             .entry((e.prefix.to_owned(), 2, String::new()))
-            .or_insert_with(|| seeded(&entity, seed));
+            .or_insert_with(|| {
+                // The records the `crm.item.*` pages name are there too (made like the
+                // entity's own named ones).
+                let mut named = entity.clone();
+                named.named.extend(t.named.iter().cloned());
+                seeded(&named, seed)
+            });
         let id_value = get_ci(params, "id").cloned();
         let fields = match get_ci(&translated, "fields") {
             Some(Value::Object(f)) => Some(f.clone()),
