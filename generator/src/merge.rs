@@ -161,6 +161,9 @@ fn merge_methods(mut group: Vec<Method>, diags: &mut Vec<Diagnostic>) -> Option<
         base.paginated |= o.paginated;
         let ctx = format!("`{}`", base.name);
         merge_fields(&mut base.params, o.params, &ctx, &page, diags);
+        if base.one_of.is_empty() {
+            base.one_of = o.one_of;
+        }
         match (&mut base.result, o.result) {
             (None, r) => base.result = r,
             (Some(b), Some(r)) => merge_type(b, r, &format!("{ctx} result"), &page, diags),

@@ -18,6 +18,7 @@ fn name(t: &Ty) -> String {
         Ty::DateTime => "DateTime".into(),
         Ty::Value => "serde_json::Value".into(),
         Ty::Object => "wire::Object".into(),
+        Ty::File => "wire::File".into(),
         Ty::Vec(t) => format!("Vec<{}>", name(t)),
         Ty::Struct(_) => "struct".into(),
         Ty::Enum(_) => "enum".into(),

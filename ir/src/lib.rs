@@ -143,6 +143,14 @@ pub struct Method {
     /// Relative page paths, prefixed by language: `en:crm/deals/crm-deal-add.md`.
     pub sources: Vec<String>,
     pub params: Vec<Field>,
+    /// Alternatives among the params: a call passes one of the sets of each entry. Read from
+    /// a note ("At least one of the parameters must be specified: `IBLOCK_ID` or
+    /// `IBLOCK_CODE`": sets `[["IBLOCK_ID"], ["IBLOCK_CODE"]]`) or from a parameter section of
+    /// call variants, one table each ("There are three ways to call the method": the params
+    /// each variant requires beyond the common ones). The params named are optional in
+    /// `params`. Empty when the docs give none; IR files from before the field read as empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub one_of: Vec<OneOf>,
     /// The type of `result` in the response; `None` when the docs say nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Type>,
@@ -151,6 +159,13 @@ pub struct Method {
     /// Page codes first (document order), then the system-wide ones.
     pub errors: Vec<ErrorCode>,
     pub examples: Examples,
+}
+
+/// Parameter sets of which a call passes one (see [`Method::one_of`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OneOf {
+    /// Each set: the wire names of the params that alternative requires.
+    pub sets: Vec<Vec<String>>,
 }
 
 /// One event a handler can receive.

@@ -66,12 +66,10 @@ impl Catalog {
         Some(&self.ir.methods[*pick])
     }
 
-    /// `crm.deal.add` → (`crm.deal`, Add) when the method belongs to a REST 2 CRUD family: its
-    /// prefix has an `add` taking `fields` and a `get` or a `list`.
+    /// `crm.deal.add` → (`crm.deal`, Add) when the method belongs to a CRUD family of REST
+    /// `version`: its prefix has an `add` of that version taking `fields`, and a `get` or a
+    /// `list` of that version (REST 3: `tasks.task`, `tasks.task.result`, `note.collection`…).
     pub fn family(&self, name: &str, version: u8) -> Option<(String, Op)> {
-        if version != 2 {
-            return None;
-        }
         let lower = name.to_ascii_lowercase();
         let (prefix, action) = lower.rsplit_once('.')?;
         let op = match action {
@@ -82,21 +80,26 @@ impl Catalog {
             "delete" => Op::Delete,
             _ => return None,
         };
-        let add = self.method(&format!("{prefix}.add"), 2)?;
-        if add.rest_version != 2
-            || !add
-                .params
-                .iter()
-                .any(|p| p.name.eq_ignore_ascii_case("fields"))
+        let add = self.method_of(&format!("{prefix}.add"), version)?;
+        if !add
+            .params
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case("fields"))
         {
             return None;
         }
-        if self.method(&format!("{prefix}.get"), 2).is_none()
-            && self.method(&format!("{prefix}.list"), 2).is_none()
+        if self.method_of(&format!("{prefix}.get"), version).is_none()
+            && self.method_of(&format!("{prefix}.list"), version).is_none()
         {
             return None;
         }
         Some((prefix.to_owned(), op))
+    }
+
+    /// The method by wire name of exactly REST `version` (no fallback to the other version).
+    pub fn method_of(&self, name: &str, version: u8) -> Option<&Method> {
+        self.method(name, version)
+            .filter(|m| m.rest_version == version)
     }
 
     /// The event a change of `prefix` fires, as the docs spell it (`ONCRMDEALADD`,

@@ -51,6 +51,7 @@ mod params;
 mod portal;
 mod server;
 mod store;
+mod userfields;
 mod validate;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

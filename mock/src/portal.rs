@@ -337,7 +337,9 @@ pub(crate) fn call(
             }
             (a.result, a.total, a.next)
         })
-    } else if let Some((result, total, next)) = response_example(m, lang) {
+    } else if let Some((mut result, total, next)) = response_example(m, lang) {
+        // `<entity>.fields`: the user fields added on this portal beside the documented ones.
+        st.store.list_user_fields(method, params, &mut result);
         Ok((
             result,
             total.as_ref().and_then(Value::as_u64),

@@ -347,3 +347,107 @@ async fn answers_are_deterministic() {
     };
     assert_eq!(run().await, run().await);
 }
+
+/// POSTs `body` to the REST 3 webhook path of `method`; (status, JSON body).
+async fn rest3(p: &MockPortal, method: &str, body: Value) -> (u16, Value) {
+    let url = format!(
+        "{}rest/api/1/{}/{method}",
+        p.base_url(),
+        b24_mock::WEBHOOK_CODE
+    );
+    let r = common::http()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    let status = r.status().as_u16();
+    (status, r.json().await.expect("a JSON body"))
+}
+
+#[tokio::test]
+async fn rest3_tasks_keep_state() {
+    let p = portal(Limits::Off).await;
+    let (s, added) = rest3(
+        &p,
+        "tasks.task.add",
+        json!({"fields": {"title": "Write the report", "creatorId": 1, "responsibleId": 7}}),
+    )
+    .await;
+    assert_eq!(s, 200, "{added}");
+    let id = added["result"]["item"]["id"].as_i64().expect("item.id");
+    assert!(id > 3835, "a new id after the documented task: {id}");
+    assert_eq!(added["result"]["item"]["title"], "Write the report");
+
+    // `get` answers the added task, not the docs' example.
+    let (_, got) = rest3(&p, "tasks.task.get", json!({"id": id})).await;
+    assert_eq!(got["result"]["item"]["title"], "Write the report");
+    assert_eq!(got["result"]["item"]["responsibleId"], 7);
+    let (_, some) = rest3(
+        &p,
+        "tasks.task.get",
+        json!({"id": 3835, "select": ["responsible.name"]}),
+    )
+    .await;
+    assert_eq!(
+        some["result"]["item"],
+        json!({"id": 3835, "responsible": {"name": "Alex"}})
+    );
+
+    let (_, upd) = rest3(
+        &p,
+        "tasks.task.update",
+        json!({"id": id, "fields": {"status": "completed"}}),
+    )
+    .await;
+    assert_eq!(upd["result"]["result"], true);
+    let (_, got) = rest3(&p, "tasks.task.get", json!({"id": id})).await;
+    assert_eq!(got["result"]["item"]["status"], "completed");
+    assert_eq!(got["result"]["item"]["title"], "Write the report");
+
+    // Lists: conditions, `or` groups, order, pagination; only the id without `select`.
+    let (_, list) = rest3(&p, "tasks.task.list", json!({})).await;
+    assert_eq!(list["result"]["items"], json!([{"id": 3835}, {"id": id}]));
+    let (_, list) = rest3(
+        &p,
+        "tasks.task.list",
+        json!({"select": ["title"], "filter": [["status", "=", "completed"]]}),
+    )
+    .await;
+    assert_eq!(
+        list["result"]["items"],
+        json!([{"id": id, "title": "Write the report"}])
+    );
+    let (_, list) = rest3(
+        &p,
+        "tasks.task.list",
+        json!({"filter": [{"logic": "or", "conditions": [["id", [3835]], ["id", ">=", id]]}],
+               "order": {"id": "DESC"}, "pagination": {"page": 2, "limit": 1}}),
+    )
+    .await;
+    assert_eq!(list["result"]["items"], json!([{"id": 3835}]));
+    let (s, bad) = rest3(
+        &p,
+        "tasks.task.list",
+        json!({"filter": [["id", "like", 1]]}),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        bad["error"]["code"],
+        "BITRIX_REST_V3_EXCEPTION_UNKNOWNFILTEROPERATOREXCEPTION"
+    );
+
+    let (_, del) = rest3(&p, "tasks.task.delete", json!({"id": id})).await;
+    assert_eq!(del["result"]["result"], true);
+    let (s, gone) = rest3(&p, "tasks.task.get", json!({"id": id})).await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        gone["error"]["code"],
+        "BITRIX_REST_V3_EXCEPTION_ENTITYNOTFOUNDEXCEPTION"
+    );
+    assert!(
+        gone["error"].get("error_description").is_none(),
+        "the REST 3 shape: {gone}"
+    );
+}

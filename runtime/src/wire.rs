@@ -26,6 +26,7 @@
 //! [`string()`]) accept the same spellings and fail when the value is empty or invalid.
 
 mod date;
+mod file;
 mod from_wire;
 mod lenient;
 mod lenient_scalar;
@@ -33,6 +34,7 @@ mod object;
 mod yes_no;
 
 pub use date::{Date, DateTime, ParseDateError};
+pub use file::{File, FileForm};
 pub use from_wire::{FromWire, ListOf};
 pub use lenient::{
     bool, f64, i64, opt_bool, opt_date, opt_datetime, opt_f64, opt_i64, opt_string, opt_unix_time,

@@ -48,6 +48,7 @@ pub fn rust_type(ty: &Type, field: Option<&Field>, side: Side) -> String {
         Kind::Union { variants } if scalar_ty(ty) == Some(Ty::Value) => {
             union_type(variants, field, side)
         }
+        Kind::File if side == Side::Params => ty_name(&Ty::File),
         _ => ty_name(&scalar_ty(ty).unwrap_or(Ty::Value)),
     }
 }
@@ -123,6 +124,7 @@ fn ty_name(t: &Ty) -> String {
         Ty::DateTime => "DateTime".into(),
         Ty::Value => "serde_json::Value".into(),
         Ty::Object => "wire::Object".into(),
+        Ty::File => "wire::File".into(),
         Ty::Vec(t) => format!("Vec<{}>", ty_name(t)),
         Ty::Struct(_) => "struct".into(),
         Ty::Enum(_) => "enum".into(),

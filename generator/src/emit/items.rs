@@ -40,6 +40,7 @@ pub fn ty_tokens(ty: &Ty) -> TokenStream {
         Ty::DateTime => quote!(::b24_runtime::wire::DateTime),
         Ty::Value => quote!(::serde_json::Value),
         Ty::Object => quote!(::b24_runtime::wire::Object),
+        Ty::File => quote!(::b24_runtime::wire::File),
         Ty::Vec(t) => {
             let t = ty_tokens(t);
             quote!(Vec<#t>)
@@ -61,7 +62,7 @@ fn seed(ty: &Ty) -> TokenStream {
         Ty::YesNo => "yes_no",
         Ty::Date => "date",
         Ty::DateTime => "datetime",
-        Ty::Value | Ty::Object => "value",
+        Ty::Value | Ty::Object | Ty::File => "value",
         Ty::Struct(_) | Ty::Enum(_) => "any",
         Ty::Union(_) => "union",
         Ty::Vec(inner) => match **inner {

@@ -373,7 +373,9 @@ impl<'a> FieldReader<'a> {
         self.section(h + 1, self.page.blocks.len(), true)
     }
 
-    /// An H3+ heading naming the parameter ("Parameter fields", "Объект result").
+    /// A heading naming the parameter ("Parameter fields", "Объект result"): an H3+ inside
+    /// the section, or an H2 of its own after the parameter section ("## Parameter fields"
+    /// on `crm.requisite.add`, "## Параметры fields" on `sale.order.update`).
     fn named_fields(&mut self, name: &str) -> Option<Vec<Field>> {
         let n = name.to_lowercase();
         let forms = [
@@ -383,13 +385,14 @@ impl<'a> FieldReader<'a> {
             format!("{n} object"),
             format!("field {n}"),
             format!("параметр {n}"),
+            format!("параметры {n}"),
             format!("объект {n}"),
             format!("поле {n}"),
         ];
         let h = self
             .page
             .headings()
-            .find(|(_, level, text)| *level >= 3 && forms.contains(&text.to_lowercase()))
+            .find(|(_, level, text)| *level >= 2 && forms.contains(&text.trim().to_lowercase()))
             .map(|(i, _, _)| i)?;
         let (idx, _) = self.page.table_after(h)?;
         if self.visited.contains(&idx) {

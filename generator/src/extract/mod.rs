@@ -9,7 +9,9 @@ pub mod tables;
 pub mod text;
 pub mod types;
 
-use crate::ir::{Diagnostic, Event, Example, Examples, Field, Kind, Lang, Method, Severity, Text};
+use crate::ir::{
+    Diagnostic, Event, Example, Examples, Field, Kind, Lang, Method, OneOf, Severity, Text,
+};
 use crate::page::Page;
 use crate::yfm::Block;
 use fields::FieldReader;
@@ -646,8 +648,15 @@ fn read_method(
         .find(|s| s.0 == Sec::Params)
         .or_else(|| secs.iter().find(|s| s.0 == Sec::Intro));
     let mut params = Vec::new();
+    let mut one_of = Vec::new();
     if let Some(&(_, from, to)) = params_sec {
-        params = reader.section(from, to, false).unwrap_or_default();
+        match call_variants(page, from, to, &mut reader) {
+            Some((fields, sets)) => {
+                params = fields;
+                one_of.push(OneOf { sets });
+            }
+            None => params = reader.section(from, to, false).unwrap_or_default(),
+        }
     }
 
     // Result: the returned-data table of the response section.
@@ -738,11 +747,82 @@ fn read_method(
         description: Text::new(lang, description),
         sources: vec![page.id.clone()],
         params,
+        one_of,
         result,
         paginated,
         errors,
         examples,
     }
+}
+
+static CALL_VARIANTS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:ways|options|variants) (?:to|of|for) call|вариант\w* вызова")
+        .expect("static regex")
+});
+static NUMBERED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d+[.)] ").expect("static regex"));
+
+/// A parameter section of call variants: "There are three ways to call the method." (or
+/// numbered sub-headings), then under each sub-heading a table holding one complete set
+/// (`vote.AttachedVote.*`). The fields of all variants (first reading kept), required only
+/// where every variant requires them, and per variant the params it requires beyond those.
+/// `None` for any other layout (a sub-heading without a table is a child table's or prose).
+fn call_variants(
+    page: &Page,
+    from: usize,
+    to: usize,
+    reader: &mut FieldReader<'_>,
+) -> Option<(Vec<Field>, Vec<Vec<String>>)> {
+    let to = to.min(page.blocks.len());
+    let heads: Vec<(usize, &str)> = (from + 1..to)
+        .filter_map(|i| match &page.blocks[i].block {
+            Block::Heading { level, text, .. } if *level >= 3 => Some((i, text.as_str())),
+            _ => None,
+        })
+        .collect();
+    let first = heads.first()?.0;
+    if heads.len() < 2 {
+        return None;
+    }
+    let announced = page.blocks[from + 1..first]
+        .iter()
+        .any(|b| matches!(&b.block, Block::Text(t) if CALL_VARIANTS.is_match(t)));
+    let numbered = heads.iter().all(|(_, t)| NUMBERED.is_match(t.trim()));
+    if !announced && !numbered {
+        return None;
+    }
+    let mut variants: Vec<Vec<Field>> = Vec::new();
+    for (k, &(h, _)) in heads.iter().enumerate() {
+        let end = heads.get(k + 1).map_or(to, |n| n.0);
+        match reader.section(h + 1, end, true) {
+            Some(fs) if !fs.is_empty() => variants.push(fs),
+            _ => return None,
+        }
+    }
+    let mut merged: Vec<Field> = Vec::new();
+    for f in variants.iter().flatten() {
+        if !merged.iter().any(|m| m.name == f.name) {
+            merged.push(f.clone());
+        }
+    }
+    let required_by_all = |name: &str| {
+        variants
+            .iter()
+            .all(|fs| fs.iter().any(|f| f.name == name && f.required))
+    };
+    for m in &mut merged {
+        m.required = required_by_all(&m.name);
+    }
+    let sets = variants
+        .iter()
+        .map(|fs| {
+            fs.iter()
+                .filter(|f| f.required && !required_by_all(&f.name))
+                .map(|f| f.name.clone())
+                .collect()
+        })
+        .collect();
+    Some((merged, sets))
 }
 
 fn yaml_scalar(v: &serde_yaml::Value) -> String {

@@ -71,7 +71,12 @@ pub fn method(m: &mut Method) -> Vec<Diagnostic> {
     shapes::params(&mut m.params, &requests);
     filter_lists(&mut m.params, &requests);
     filters(&mut m.params);
-    alternatives(&mut m.params, &[&m.description, &m.summary]);
+    for names in alternatives(&mut m.params, &[&m.description, &m.summary]) {
+        let sets: Vec<Vec<String>> = names.into_iter().map(|n| vec![n]).collect();
+        if !m.one_of.iter().any(|o| o.sets == sets) {
+            m.one_of.push(crate::ir::OneOf { sets });
+        }
+    }
     // The `result` of each response example; examples without one show the bare result (as the
     // conformance suite reads them).
     let results: Vec<&Value> = m
@@ -520,9 +525,11 @@ fn alternative_names(text: &str) -> Vec<String> {
 }
 
 /// The "at least one of" rule over one field list: notes in the fields' own docs or in `extra`
-/// texts (the method's description) that name two or more of these fields.
-fn alternatives(fs: &mut [Field], extra: &[&crate::ir::Text]) {
+/// texts (the method's description) that name two or more of these fields. Returns the
+/// groups found in this list (each note's fields, in the note's order; not nested lists').
+fn alternatives(fs: &mut [Field], extra: &[&crate::ir::Text]) -> Vec<Vec<String>> {
     let mut names = Vec::new();
+    let mut groups: Vec<Vec<String>> = Vec::new();
     let texts = fs
         .iter()
         .map(|f| &f.doc)
@@ -536,6 +543,14 @@ fn alternatives(fs: &mut [Field], extra: &[&crate::ir::Text]) {
             .filter(|n| fs.iter().any(|f| &f.name == *n))
             .count();
         if siblings >= 2 {
+            let group: Vec<String> = found
+                .iter()
+                .filter(|n| fs.iter().any(|f| &f.name == *n))
+                .cloned()
+                .collect();
+            if !groups.contains(&group) {
+                groups.push(group);
+            }
             names.extend(found);
         }
     }
@@ -547,6 +562,7 @@ fn alternatives(fs: &mut [Field], extra: &[&crate::ir::Text]) {
             alternatives(children, &[]);
         }
     }
+    groups
 }
 
 fn object_fields_mut(t: &mut Type) -> Option<&mut Vec<Field>> {

@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use super::naming::{self, Namespace, Style, RESERVED_TYPES};
 use super::policy::ReadOnlyPolicy;
-use super::types::{scalar_ty, Ty};
+use super::types::{param_scalar_ty, scalar_ty, Ty};
 use super::unions::{self, Decision, Form, Shape};
 use crate::ir::{EnumValue, ErrorCode, Event, Field, Ir, Kind, Lang, Method, Type};
 
@@ -792,7 +792,11 @@ impl<'a> TypesBuilder<'a> {
                 self.union(field, parent, None, ty, variants, stats)
             }
             _ => {
-                let t = scalar_ty(ty).unwrap_or(Ty::Value);
+                let t = match self.dir {
+                    Dir::Params => param_scalar_ty(ty),
+                    Dir::Result => scalar_ty(ty),
+                }
+                .unwrap_or(Ty::Value);
                 if t == Ty::Value {
                     let cause = match &ty.kind {
                         Kind::Any if ty.doc.trim().is_empty() => "value without a type",

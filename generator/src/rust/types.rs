@@ -14,7 +14,8 @@
 //! | `array` | `Vec<item>` |
 //! | `ref` | by [`ref_scalar`]: ids → `i64`, codes → `String`, else `serde_json::Value` |
 //! | `union` | the common type of its non-null variants, else an enum by wire form ([`super::unions`]) |
-//! | `file`, `any` | `serde_json::Value` |
+//! | `file` | params: `wire::File` (name + Base64 content); results: `serde_json::Value` |
+//! | `any` | `serde_json::Value` |
 
 use crate::ir::{Kind, Type};
 
@@ -32,6 +33,9 @@ pub enum Ty {
     Value,
     /// `wire::Object`: an object whose keys the docs leave open (params only).
     Object,
+    /// `wire::File`: a file to upload (params only; a result's file stays a `Value`, its
+    /// forms vary by method).
+    File,
     Vec(Box<Ty>),
     /// A generated struct in the same module.
     Struct(String),
@@ -121,6 +125,14 @@ pub fn scalar_ty(ty: &Type) -> Option<Ty> {
     })
 }
 
+/// [`scalar_ty`] for a request parameter: a `file` is a [`Ty::File`] there.
+pub fn param_scalar_ty(ty: &Type) -> Option<Ty> {
+    match ty.kind {
+        Kind::File => Some(Ty::File),
+        _ => scalar_ty(ty),
+    }
+}
+
 /// The common type of a union's variants (a lone `null` is dropped), else `Value`.
 fn union_ty(variants: &[Type]) -> Ty {
     let mut common: Option<Ty> = None;
@@ -164,6 +176,9 @@ mod tests {
         assert_eq!(scalar_ty(&t(Kind::YesNo)), Some(Ty::YesNo));
         assert_eq!(scalar_ty(&t(Kind::Any)), Some(Ty::Value));
         assert_eq!(scalar_ty(&t(Kind::Enum)), None);
+        assert_eq!(scalar_ty(&t(Kind::File)), Some(Ty::Value));
+        assert_eq!(param_scalar_ty(&t(Kind::File)), Some(Ty::File));
+        assert_eq!(param_scalar_ty(&t(Kind::Integer)), Some(Ty::I64));
     }
 
     #[test]

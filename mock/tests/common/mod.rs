@@ -33,7 +33,8 @@ fn method(
     })
 }
 
-/// crm.deal.*, crm.item.*, event.*, a REST 3 method and `onCrmDealAdd`.
+/// crm.deal.*, crm.item.*, event.*, REST 3 `call.followup.field.get` and `tasks.task.*`, and
+/// `onCrmDealAdd`.
 pub fn ir() -> Ir {
     let id_error = json!({"code": "", "http_status": 400, "message": "ID is not defined or invalid.", "doc": {}, "system": false});
     let not_found =
@@ -157,6 +158,113 @@ pub fn ir() -> Ir {
         ]}, "deprecated": false, "doc": {}}
     ]});
     methods[12] = followup;
+    // REST 3 `tasks.task.*`, beside nothing of REST 2: a CRUD family of its own.
+    let task = json!({"id": 3835, "title": "title", "status": "pending", "responsibleId": 1,
+        "responsible": {"name": "Alex", "email": "mail@bitrix.com"}});
+    let array = |name: &str| json!({"name": name, "required": false, "type": {"doc": "array", "kind": "array", "item": {"doc": "any", "kind": "any"}}, "deprecated": false, "doc": {}});
+    methods.extend([
+        method(
+            "tasks.task.add",
+            3,
+            vec![object("fields", true)],
+            Some(json!({"result": {"item": task}})),
+            vec![],
+        ),
+        method(
+            "tasks.task.get",
+            3,
+            vec![param("id", "integer", true), array("select")],
+            Some(json!({"result": {"item": task}})),
+            vec![],
+        ),
+        method(
+            "tasks.task.list",
+            3,
+            vec![
+                array("select"),
+                array("filter"),
+                object("order", false),
+                object("pagination", false),
+            ],
+            Some(json!({"result": {"items": [{"id": 3835, "title": "title"}]}})),
+            vec![],
+        ),
+        method(
+            "tasks.task.update",
+            3,
+            vec![param("id", "integer", true), object("fields", true)],
+            Some(json!({"result": {"result": true}})),
+            vec![],
+        ),
+        method(
+            "tasks.task.delete",
+            3,
+            vec![param("id", "integer", true)],
+            Some(json!({"result": {"result": true}})),
+            vec![],
+        ),
+    ]);
+    // User fields of deals, and the `fields` methods that list them.
+    let uf = json!({"ID": "5815", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_1713790573",
+        "USER_TYPE_ID": "string", "MULTIPLE": "N", "MANDATORY": "N"});
+    let describe = |title: &str| {
+        json!({"type": "integer", "isRequired": false, "isReadOnly": true,
+        "isImmutable": false, "isMultiple": false, "isDynamic": false, "title": title})
+    };
+    methods.extend([
+        method(
+            "crm.deal.userfield.add",
+            2,
+            vec![object("fields", true)],
+            Some(json!({"result": 6997})),
+            vec![],
+        ),
+        method(
+            "crm.deal.userfield.get",
+            2,
+            vec![param("id", "integer", true)],
+            Some(json!({"result": uf})),
+            vec![],
+        ),
+        method(
+            "crm.deal.userfield.list",
+            2,
+            vec![object("filter", false), object("order", false)],
+            Some(json!({"result": [uf]})),
+            vec![],
+        ),
+        method(
+            "crm.deal.userfield.update",
+            2,
+            vec![param("id", "integer", true), object("fields", true)],
+            Some(json!({"result": true})),
+            vec![],
+        ),
+        method(
+            "crm.deal.userfield.delete",
+            2,
+            vec![param("id", "integer", true)],
+            Some(json!({"result": true})),
+            vec![],
+        ),
+        method(
+            "crm.deal.fields",
+            2,
+            vec![],
+            Some(json!({"result": {"ID": describe("ID")}})),
+            vec![],
+        ),
+        method(
+            "crm.item.fields",
+            2,
+            vec![
+                param("entityTypeId", "integer", true),
+                param("useOriginalUfNames", "string", false),
+            ],
+            Some(json!({"result": {"fields": {"id": describe("ID")}}})),
+            vec![],
+        ),
+    ]);
     let ir = json!({
         "schema": 1,
         "methods": methods,
