@@ -188,7 +188,7 @@ impl Snapshot {
     /// The access token expires within [`REFRESH_AHEAD_SECS`] (or has expired).
     pub fn expires_soon(&self) -> bool {
         self.expires_at
-            .is_some_and(|t| unix_now() + REFRESH_AHEAD_SECS >= t)
+            .is_some_and(|t| unix_now().saturating_add(REFRESH_AHEAD_SECS) >= t)
     }
 
     /// `{base}{method}`.
@@ -461,7 +461,9 @@ impl OAuthState {
         let tokens = Tokens {
             access_token: Secret::new(access),
             refresh_token: Secret::new(refresh),
-            expires_at: answer.expires.or(answer.expires_in.map(|s| unix_now() + s)),
+            expires_at: answer
+                .expires
+                .or(answer.expires_in.map(|s| unix_now().saturating_add(s))),
             client_endpoint: answer.client_endpoint.or(old.client_endpoint.clone()),
             server_endpoint: answer.server_endpoint.or(old.server_endpoint.clone()),
             domain: answer.domain.or(old.domain.clone()),

@@ -3,7 +3,7 @@
 use super::{Client, Spec};
 use crate::auth::Snapshot;
 use crate::error::{ApiError, Error, SystemError};
-use crate::limits::{unix_to_system, Acquired};
+use crate::limits::{clamp_pause, operating_pause, Acquired, MAX_OPERATING_PAUSE};
 use crate::method::RestVersion;
 use crate::response::{read_answer, Envelope, Unreadable};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
@@ -106,8 +106,9 @@ impl Client {
             }
             if let Some(limiter) = &inner.limiter {
                 if let Acquired::PausedUntil(until) = limiter.acquire(call.method).await {
-                    // Another worker was told OPERATION_TIME_LIMIT: wait (or fail) above.
-                    inner.operating.block(call.method, until);
+                    // Another worker was told OPERATION_TIME_LIMIT: wait (or fail) above; a
+                    // custom backend's pause is capped like the portal's.
+                    inner.operating.block(call.method, clamp_pause(until));
                     continue;
                 }
             }
@@ -209,10 +210,12 @@ impl Client {
                             .get(call.method)
                             .and_then(|s| s.operating_reset_at)
                     });
-                    let until = reset
-                        .map(unix_to_system)
-                        .filter(|t| *t > now)
-                        .unwrap_or(now + policy.max_delay);
+                    // By the portal's clock (its `finish`), capped at the limit's window.
+                    let portal_now = api.time.as_ref().and_then(|t| t.finish);
+                    let pause = reset
+                        .and_then(|r| operating_pause(r, portal_now))
+                        .unwrap_or(policy.max_delay.min(MAX_OPERATING_PAUSE));
+                    let until = now + pause;
                     inner.operating.block(call.method, until);
                     if let Some(limiter) = &inner.limiter {
                         limiter.publish_pause(call.method, until).await;

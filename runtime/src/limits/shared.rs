@@ -281,7 +281,10 @@ impl RedisLimiter {
             match self.reserve(method).await {
                 Ok((_, paused)) if paused > 0 => {
                     self.mark_up();
-                    return Acquired::PausedUntil(UNIX_EPOCH + Duration::from_millis(paused));
+                    // Whatever another worker (or anything else) wrote there, at most the
+                    // limit's window from now.
+                    let until = UNIX_EPOCH + Duration::from_millis(paused);
+                    return Acquired::PausedUntil(super::clamp_pause(until));
                 }
                 Ok((wait, _)) => {
                     self.mark_up();
@@ -298,6 +301,7 @@ impl RedisLimiter {
     }
 
     async fn publish_inner(&self, method: &str, until: SystemTime) {
+        let until = super::clamp_pause(until);
         let Ok(ttl) = until.duration_since(SystemTime::now()) else {
             return;
         };
