@@ -236,7 +236,14 @@ pub(crate) struct OAuthState {
     store: Arc<dyn TokenStore>,
     current: RwLock<Arc<Current>>,
     refresh_lock: tokio::sync::Mutex<()>,
+    /// The generation whose pair the store has not taken yet (0: none). The pair is in use
+    /// already: its refresh token spent the old one, so it is never dropped for a failed save.
+    unsaved: std::sync::atomic::AtomicU64,
 }
+
+/// Saves of one refreshed pair before the refresh reports the store's error; the pair is saved
+/// again before each later call until the store takes it.
+const SAVE_ATTEMPTS: u32 = 3;
 
 pub(crate) enum AuthState {
     Webhook { v2: Arc<str>, v3: Arc<str> },
@@ -289,6 +296,7 @@ impl AuthState {
                 v3: "".into(),
             })),
             refresh_lock: tokio::sync::Mutex::new(()),
+            unsaved: std::sync::atomic::AtomicU64::new(0),
         };
         let current = state.make_current(0, o.tokens)?;
         if let Ok(mut g) = state.current.write() {
@@ -321,6 +329,27 @@ impl AuthState {
 
     pub fn is_oauth(&self) -> bool {
         matches!(self, AuthState::OAuth(_))
+    }
+
+    /// Saves a refreshed pair the store refused before (a no-op when there is none); a failure
+    /// is logged, the pair stays in use.
+    pub async fn save_pending(&self) {
+        if let AuthState::OAuth(o) = self {
+            if o.unsaved.load(std::sync::atomic::Ordering::Acquire) != 0 {
+                let _guard = o.refresh_lock.lock().await;
+                if let Err(e) = o.save_current().await {
+                    tracing::warn!(error = %e, "the token store still refuses the refreshed tokens");
+                }
+            }
+        }
+    }
+
+    /// The current token pair (OAuth), e.g. to save it yourself when the store fails.
+    pub fn tokens(&self) -> Option<Tokens> {
+        match self {
+            AuthState::OAuth(o) => Some(o.current().tokens.clone()),
+            AuthState::Webhook { .. } => None,
+        }
     }
 
     /// Refreshes the tokens unless another call already did since `seen_generation`.
@@ -471,18 +500,55 @@ impl OAuthState {
             scope: answer.scope.or(old.scope.clone()),
             user_id: answer.user_id.or(old.user_id),
         };
-        self.store
-            .save(&tokens)
-            .await
-            .map_err(|e| fail(AuthError::Store(e.to_string())))?;
+        let generation = current.generation + 1;
         let next = self
-            .make_current(current.generation + 1, tokens)
+            .make_current(generation, tokens)
             .map_err(|e| fail(AuthError::RefreshFailed(e)))?;
+        // In use before it is saved: the old refresh token is spent, so this pair is the only
+        // one that works, whatever the store says.
         match self.current.write() {
             Ok(mut g) => *g = Arc::new(next),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
         }
-        Ok(())
+        self.unsaved
+            .store(generation, std::sync::atomic::Ordering::Release);
+        self.save_current().await.map_err(|e| {
+            fail(AuthError::Store(format!(
+                "{e} (after {SAVE_ATTEMPTS} attempts; the new tokens are in use and kept in \
+                 memory, saved again before the next call, and readable with Client::tokens)"
+            )))
+        })
+    }
+
+    /// Saves the current pair, a few times over with a short pause; clears `unsaved` once the
+    /// store took it. Called with `refresh_lock` held.
+    async fn save_current(&self) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        let current = self.current();
+        let mut delay = Duration::from_millis(20);
+        let mut last = None;
+        for attempt in 0..SAVE_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(delay).await;
+                delay *= 4;
+            }
+            match self.store.save(&current.tokens).await {
+                Ok(()) => {
+                    let _ = self.unsaved.compare_exchange(
+                        current.generation,
+                        0,
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                    );
+                    return Ok(());
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, attempt, "the token store failed to save");
+                    last = Some(e);
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| "the token store failed".into()))
     }
 }
 

@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How a client shares its rate limit through Redis; see
-/// [`ClientBuilder::shared_limit`](crate::ClientBuilder::shared_limit).
-#[derive(Debug, Clone)]
+/// [`ClientBuilder::shared_limit`](crate::ClientBuilder::shared_limit). `Debug` shows the Redis
+/// URL without its user and password.
+#[derive(Clone)]
 pub struct SharedLimit {
     url: String,
     workers: u32,
@@ -76,6 +77,37 @@ impl SharedLimit {
     pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.key_prefix = prefix.into();
         self
+    }
+}
+
+impl fmt::Debug for SharedLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedLimit")
+            .field("url", &redacted_url(&self.url))
+            .field("workers", &self.workers)
+            .field("timeout", &self.timeout)
+            .field("retry_after", &self.retry_after)
+            .field("headroom", &self.headroom)
+            .field("key_prefix", &self.key_prefix)
+            .finish()
+    }
+}
+
+/// `redis://user:password@host:6379/0` → `redis://***@host:6379/0` (also the query, where
+/// `password=` may be given).
+fn redacted_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let rest = rest.split('?').next().unwrap_or(rest);
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = match authority.rsplit_once('@') {
+        Some((_, host)) => format!("***@{host}"),
+        None => authority.to_owned(),
+    };
+    let query = if url.contains('?') { "?***" } else { "" };
+    if scheme.is_empty() {
+        format!("{host}{path}{query}")
+    } else {
+        format!("{scheme}://{host}{path}{query}")
     }
 }
 
@@ -377,6 +409,18 @@ mod tests {
         assert_ne!(identity_hash("webhook:1:a"), identity_hash("webhook:1:b"));
         assert_eq!((l.burst, l.interval_us), (48, 500_000));
         assert_eq!(l.fallback_limit, RateLimit::new(12, 0.5));
+    }
+
+    #[test]
+    fn debug_hides_the_redis_password() {
+        let l = SharedLimit::redis("redis://worker:s3cr3t-pw@10.0.0.5:6379/2?password=s3cr3t-q");
+        let d = format!("{l:?}");
+        assert!(!d.contains("s3cr3t"), "{d}");
+        assert!(d.contains("redis://***@10.0.0.5:6379/2?***"), "{d}");
+        let d = format!("{:?}", SharedLimit::redis("redis://127.0.0.1/"));
+        assert!(d.contains("\"redis://127.0.0.1/\""), "{d}");
+        let d = format!("{:?}", SharedLimit::redis("unix:///run/redis.sock"));
+        assert!(d.contains("unix:///run/redis.sock"), "{d}");
     }
 
     #[test]
