@@ -3,6 +3,7 @@
 //!
 //! - [`system`]: the system-wide error codes every method can answer with;
 //! - [`php`]: the limits PHP puts on request parameters (nesting depth, number of pairs);
+//! - [`secret`]: which wire keys hold credentials;
 //! - [`placeholder`]: how the docs write a family of keys (`UF_CRM_...`, `propertyN`,
 //!   `<field_code>`) and which keys such a row stands for;
 //! - `conformance` (feature `conformance`): the JSON the generator's conformance suite and the
@@ -16,6 +17,7 @@
 pub mod conformance;
 pub mod php;
 pub mod placeholder;
+pub mod secret;
 pub mod system;
 
 pub use system::SystemError;

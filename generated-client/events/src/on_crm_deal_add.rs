@@ -64,7 +64,7 @@ pub struct Auth {
     /// Access token
     ///
     /// (wire name `access_token`, type `string`)
-    pub access_token: Option<String>,
+    pub access_token: Option<::b24_runtime::Secret>,
     /// Token lifetime, seconds
     ///
     /// (wire name `expires_in`, type `integer`)
@@ -84,10 +84,10 @@ pub struct Auth {
     /// Token to check that the event came from Bitrix24
     ///
     /// (wire name `application_token`, type `string`)
-    pub application_token: Option<String>,
+    pub application_token: Option<::b24_runtime::Secret>,
 }
 ::b24_runtime::support::result_fields!(
-    Auth { "access_token" => access_token : string, "expires_in" => expires_in : i64,
+    Auth { "access_token" => access_token : secret, "expires_in" => expires_in : i64,
     "scope" => scope : string, "domain" => domain : string, "member_id" => member_id :
-    string, "application_token" => application_token : string, }
+    string, "application_token" => application_token : secret, }
 );
