@@ -48,7 +48,7 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     type Test<'a> = &'a dyn Fn(&mut redis_server::RedisServer);
-    let tests: [(&str, Test); 6] = [
+    let tests: [(&str, Test); 7] = [
         ("tasks_share_one_bucket", &|r| {
             rt.block_on(tasks_share_one_bucket(r))
         }),
@@ -66,6 +66,9 @@ fn main() {
         }),
         ("shared_pauses_are_capped", &|r| {
             rt.block_on(shared_pauses_are_capped(r))
+        }),
+        ("cancelled_and_long_waits_give_their_slot_back", &|r| {
+            rt.block_on(cancelled_and_long_waits_give_their_slot_back(r))
         }),
     ];
     let filter: Vec<String> = std::env::args()
@@ -378,5 +381,49 @@ async fn shared_pauses_are_capped(redis: &mut redis_server::RedisServer) {
     match limiter.acquire("crm.deal.get").await {
         Acquired::PausedUntil(t) => assert!(t <= latest + Duration::from_secs(1), "{t:?}"),
         other => panic!("{other:?}"),
+    }
+}
+
+/// A call cancelled while it waits for its slot gives the slot back (five cancelled waits do
+/// not push the next call 1.2 s out), and a queue longer than `max_wait` fails at once without
+/// reserving anything.
+async fn cancelled_and_long_waits_give_their_slot_back(redis: &mut redis_server::RedisServer) {
+    use b24_runtime::limits::{Acquired, LimiterBackend};
+    // One request per 200 ms, no burst.
+    let limit = RateLimit::new(1, 5.0);
+    let shared = SharedLimit::redis(redis.url()).headroom(0);
+    let l = RedisLimiter::new(
+        &shared.clone().max_wait(Duration::from_millis(500)),
+        limit,
+        "cancel",
+        "t",
+    )
+    .expect("a limiter");
+    assert_eq!(l.acquire("m").await, Acquired::Go);
+    for _ in 0..5 {
+        let cancelled = tokio::time::timeout(Duration::from_millis(20), l.acquire("m")).await;
+        assert!(cancelled.is_err(), "the call waits for its slot");
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let t = Instant::now();
+    assert_eq!(l.acquire("m").await, Acquired::Go);
+    let took = t.elapsed();
+    assert!(took < Duration::from_millis(400), "{took:?}");
+
+    let l = RedisLimiter::new(
+        &shared.max_wait(Duration::from_millis(50)),
+        limit,
+        "busy",
+        "t",
+    )
+    .expect("a limiter");
+    assert_eq!(l.acquire("m").await, Acquired::Go);
+    for _ in 0..3 {
+        match l.acquire("m").await {
+            // Still one interval: the refused calls reserved nothing.
+            Acquired::Busy(queue) => assert!(queue <= Duration::from_millis(210), "{queue:?}"),
+            other => panic!("{other:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -105,11 +105,27 @@ impl Client {
                 tokio::time::sleep(wait).await;
             }
             if let Some(limiter) = &inner.limiter {
-                if let Acquired::PausedUntil(until) = limiter.acquire(call.method).await {
-                    // Another worker was told OPERATION_TIME_LIMIT: wait (or fail) above; a
-                    // custom backend's pause is capped like the portal's.
-                    inner.operating.block(call.method, clamp_pause(until));
-                    continue;
+                match limiter.acquire(call.method).await {
+                    Acquired::PausedUntil(until) => {
+                        // Another worker was told OPERATION_TIME_LIMIT: wait (or fail) above;
+                        // a custom backend's pause is capped like the portal's.
+                        inner.operating.block(call.method, clamp_pause(until));
+                        continue;
+                    }
+                    Acquired::Busy(queue) => {
+                        return Err(Error::Api(Box::new(ApiError {
+                            method: call.method.to_owned(),
+                            status: 429,
+                            code: "QUERY_LIMIT_EXCEEDED".into(),
+                            description: format!(
+                                "the shared rate limit's queue is {queue:?} long, more than \
+                                 the limiter may wait; nothing was sent"
+                            ),
+                            validation: vec![],
+                            time: None,
+                        })));
+                    }
+                    _ => {}
                 }
             }
             // A refreshed pair the store refused earlier: saved now, before it is used again.

@@ -30,6 +30,7 @@ pub struct SharedLimit {
     retry_after: Duration,
     headroom: u32,
     key_prefix: String,
+    max_wait: Duration,
 }
 
 impl SharedLimit {
@@ -42,7 +43,16 @@ impl SharedLimit {
             retry_after: Duration::from_secs(1),
             headroom: 2,
             key_prefix: "b24:limit".into(),
+            max_wait: Duration::from_secs(60),
         }
+    }
+
+    /// The longest a call waits for its slot in the shared bucket (60 s by default). A longer
+    /// queue (many workers, a small rate) fails the call with a retryable `QUERY_LIMIT_EXCEEDED`
+    /// at once and reserves nothing.
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
     }
 
     /// How many workers share the limit (4 by default). While Redis is unreachable each takes
@@ -89,6 +99,7 @@ impl fmt::Debug for SharedLimit {
             .field("retry_after", &self.retry_after)
             .field("headroom", &self.headroom)
             .field("key_prefix", &self.key_prefix)
+            .field("max_wait", &self.max_wait)
             .finish()
     }
 }
@@ -137,6 +148,8 @@ pub struct RedisLimiter {
     /// Made on first use: the connection manager needs the tokio runtime, `build()` does not.
     conn: OnceLock<ConnectionManager>,
     script: redis::Script,
+    /// `give_back.lua`: returns a reservation that will not be used.
+    give_back: redis::Script,
     bucket_key: String,
     /// `{bucket_key}:pause:` + method.
     pause_prefix: String,
@@ -144,6 +157,7 @@ pub struct RedisLimiter {
     burst: u32,
     timeout: Duration,
     retry_after: Duration,
+    max_wait: Duration,
     fallback_limit: RateLimit,
     /// The local bucket while Redis is away (made empty on each fallback).
     fallback: Mutex<Option<Arc<LocalLimiter>>>,
@@ -183,12 +197,14 @@ impl RedisLimiter {
             client,
             conn: OnceLock::new(),
             script: redis::Script::new(include_str!("gcra.lua")),
+            give_back: redis::Script::new(include_str!("give_back.lua")),
             pause_prefix: format!("{bucket_key}:pause:"),
             bucket_key,
             interval_us: (1e6 / limit.per_second).ceil() as u64,
             burst,
             timeout: config.timeout,
             retry_after: config.retry_after,
+            max_wait: config.max_wait,
             fallback_limit,
             fallback: Mutex::new(None),
             shared: AtomicBool::new(true),
@@ -320,8 +336,16 @@ impl RedisLimiter {
                 }
                 Ok((wait, _)) => {
                     self.mark_up();
-                    if wait > 0 {
-                        tokio::time::sleep(Duration::from_micros(wait)).await;
+                    let wait = Duration::from_micros(wait);
+                    if wait > self.max_wait {
+                        self.give_back();
+                        return Acquired::Busy(wait);
+                    }
+                    if !wait.is_zero() {
+                        // Dropped while sleeping (the call was cancelled): the slot goes back.
+                        let held = Held(Some(self));
+                        tokio::time::sleep(wait).await;
+                        held.keep();
                     }
                     return Acquired::Go;
                 }
@@ -353,6 +377,41 @@ impl RedisLimiter {
             Ok(Ok(())) => {}
             Ok(Err(e)) => self.mark_down(&e.to_string()),
             Err(_) => self.mark_down(&format!("no answer within {:?}", self.timeout)),
+        }
+    }
+}
+
+impl RedisLimiter {
+    /// Returns one reservation, in the background (from `Drop` too): the bucket's TAT moves one
+    /// interval earlier. Best effort: when Redis does not answer, the slot is lost as before.
+    fn give_back(&self) {
+        let (Some(conn), Ok(rt)) = (self.conn.get(), tokio::runtime::Handle::try_current()) else {
+            return;
+        };
+        let mut conn = conn.clone();
+        let (script, key) = (self.give_back.clone(), self.bucket_key.clone());
+        let (interval, timeout) = (self.interval_us, self.timeout);
+        rt.spawn(async move {
+            let mut call = script.key(&key);
+            call.arg(interval);
+            let _ = tokio::time::timeout(timeout, call.invoke_async::<i64>(&mut conn)).await;
+        });
+    }
+}
+
+/// A reservation being waited for: given back when dropped before [`Held::keep`].
+struct Held<'a>(Option<&'a RedisLimiter>);
+
+impl Held<'_> {
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if let Some(l) = self.0.take() {
+            l.give_back();
         }
     }
 }
