@@ -129,6 +129,34 @@ impl fmt::Debug for OAuth {
     }
 }
 
+/// `https://` anywhere; `http://` only to a loopback address (a test portal on this machine):
+/// elsewhere it would send the webhook code or the tokens in clear.
+pub(crate) fn check_scheme(url: &str, what: &str) -> Result<(), String> {
+    let url = url.trim();
+    let rest = match url.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("http://") => &url[7..],
+        _ => return Ok(()),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} is http:// to {host}: the credentials would travel in clear; use https:// \
+             (http:// is accepted for loopback addresses only)"
+        ))
+    }
+}
+
 /// A parsed inbound webhook URL (`https://portal/rest/{user_id}/{code}/`).
 #[derive(Clone)]
 pub struct Webhook {
@@ -152,6 +180,7 @@ impl Webhook {
         if !(portal.starts_with("https://") || portal.starts_with("http://")) {
             return Err("a webhook URL starts with https://".into());
         }
+        check_scheme(portal, "the webhook URL")?;
         Ok(Webhook {
             portal: portal.to_owned(),
             user_id: user_id.to_owned(),
@@ -283,6 +312,7 @@ impl AuthState {
     }
 
     pub fn oauth(o: OAuth) -> Result<AuthState, String> {
+        check_scheme(&o.token_url, "the OAuth token URL")?;
         let state = OAuthState {
             client_id: o.client_id,
             client_secret: o.client_secret,
@@ -416,6 +446,7 @@ impl OAuthState {
             (_, Some(p)) => p.clone(),
             _ => return Err("OAuth needs tokens.client_endpoint or a portal address".into()),
         };
+        check_scheme(&endpoint, "the portal's REST endpoint")?;
         let (v2, v3) = bases(&endpoint);
         Ok(Current {
             generation,
@@ -581,6 +612,37 @@ mod tests {
         assert!(Webhook::parse("https://x.bitrix24.com/rest/1/").is_err());
         assert!(Webhook::parse("x.bitrix24.com/rest/1/abc/").is_err());
         assert!(Webhook::parse("https://x.bitrix24.com/1/abc/").is_err());
+    }
+
+    #[test]
+    fn cleartext_only_to_loopback() {
+        for ok in [
+            "https://x.bitrix24.com/rest/1/abc/",
+            "http://127.0.0.1:8080/rest/1/abc/",
+            "http://127.5.0.1/rest/1/abc/",
+            "http://localhost:3000/rest/1/abc/",
+            "http://[::1]:3000/rest/1/abc/",
+        ] {
+            assert!(Webhook::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://x.bitrix24.com/rest/1/abc/",
+            "http://10.0.0.5/rest/1/abc/",
+            "http://127.0.0.1.evil.com/rest/1/abc/",
+            "http://localhost.evil.com/rest/1/abc/",
+            "http://127.0.0.1@evil.com/rest/1/abc/",
+        ] {
+            let e = Webhook::parse(bad).unwrap_err();
+            assert!(e.contains("in clear"), "{bad}: {e}");
+        }
+        let mut t = Tokens::new("a", "r");
+        t.client_endpoint = Some("HTTP://x.bitrix24.com/rest/".into());
+        let o = OAuth::new("app", "sec", t.clone(), Arc::new(MemoryTokenStore::new()));
+        assert!(AuthState::oauth(o).unwrap_err().contains("in clear"));
+        t.client_endpoint = Some("https://x.bitrix24.com/rest/".into());
+        let mut o = OAuth::new("app", "sec", t, Arc::new(MemoryTokenStore::new()));
+        o.token_url = "http://oauth.example.com/oauth/token/".into();
+        assert!(AuthState::oauth(o).unwrap_err().contains("token URL"));
     }
 
     #[test]
