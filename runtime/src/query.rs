@@ -336,6 +336,6 @@ mod tests {
         assert!(parse_nested(pairs.as_bytes())
             .unwrap_err()
             .contains("1000 key=value pairs"));
-        assert!(parse_nested(pairs[..pairs.len() - 8].as_bytes()).is_ok());
+        assert!(parse_nested(&pairs.as_bytes()[..pairs.len() - 8]).is_ok());
     }
 }

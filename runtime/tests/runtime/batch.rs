@@ -366,7 +366,7 @@ async fn a_later_chunk_that_timed_out_has_an_unknown_outcome() {
         for i in 0..60 {
             batch
                 .add_raw(
-                    &format!("c{i}"),
+                    format!("c{i}"),
                     "crm.deal.add",
                     json!({"fields": {"TITLE": format!("D{i}")}}),
                     false,
