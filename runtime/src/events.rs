@@ -2,7 +2,10 @@
 //!
 //! The body is form-encoded PHP style (`event=ONCRMDEALADD&data[FIELDS][ID]=6641&auth[…]=…`);
 //! JSON bodies are accepted too. Verify `auth[application_token]` against the token the portal
-//! gave the application at install before trusting an event.
+//! gave the application at install before trusting an event ([`Event::parse_verified`]), or let
+//! [`endpoint::Endpoint`] do that and the other checks of a handler.
+
+pub mod endpoint;
 
 use crate::auth::Tokens;
 use crate::secret::Secret;
