@@ -6,6 +6,9 @@ use crate::yfm::{self, Block, Spanned, Table};
 use serde::Deserialize;
 use std::collections::HashMap;
 
+/// The largest page file read.
+const MAX_PAGE_BYTES: u64 = 16 << 20;
+
 /// YAML front-matter of the older pages.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct FrontMatter {
@@ -18,12 +21,120 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub rate_limit_per_sec: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_yaml")]
     pub pagination: Option<serde_yaml::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_json")]
     pub params: Option<serde_json::Value>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded_json")]
     pub returns: Option<serde_json::Value>,
+}
+
+/// The most nodes one front-matter value may expand to, YAML aliases included (the docs' have
+/// a few dozen; "billion laughs" has 10^9).
+const MAX_FRONT_MATTER_NODES: usize = 100_000;
+
+fn bounded_json<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    let mut budget = MAX_FRONT_MATTER_NODES;
+    let v = serde::de::DeserializeSeed::deserialize(Budget(&mut budget), d)?;
+    Ok((!v.is_null()).then_some(v))
+}
+
+fn bounded_yaml<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_yaml::Value>, D::Error> {
+    use serde::de::Error;
+    match bounded_json(d)? {
+        Some(v) => serde_yaml::to_value(v).map(Some).map_err(D::Error::custom),
+        None => Ok(None),
+    }
+}
+
+/// Builds a JSON value, failing once it has more than its budget of nodes.
+struct Budget<'b>(&'b mut usize);
+
+impl Budget<'_> {
+    fn take<E: serde::de::Error>(&mut self) -> Result<(), E> {
+        if *self.0 == 0 {
+            return Err(E::custom(format!(
+                "a value expands to more than {MAX_FRONT_MATTER_NODES} nodes (YAML aliases?)"
+            )));
+        }
+        *self.0 -= 1;
+        Ok(())
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Budget<'_> {
+    type Value = serde_json::Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Budget<'_> {
+    type Value = serde_json::Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E: serde::de::Error>(mut self, v: bool) -> Result<Self::Value, E> {
+        self.take()?;
+        Ok(v.into())
+    }
+    fn visit_i64<E: serde::de::Error>(mut self, v: i64) -> Result<Self::Value, E> {
+        self.take()?;
+        Ok(v.into())
+    }
+    fn visit_u64<E: serde::de::Error>(mut self, v: u64) -> Result<Self::Value, E> {
+        self.take()?;
+        Ok(v.into())
+    }
+    fn visit_f64<E: serde::de::Error>(mut self, v: f64) -> Result<Self::Value, E> {
+        self.take()?;
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+    fn visit_str<E: serde::de::Error>(mut self, v: &str) -> Result<Self::Value, E> {
+        self.take()?;
+        Ok(v.into())
+    }
+    fn visit_string<E: serde::de::Error>(mut self, v: String) -> Result<Self::Value, E> {
+        self.take()?;
+        Ok(v.into())
+    }
+    fn visit_unit<E: serde::de::Error>(mut self) -> Result<Self::Value, E> {
+        self.take()?;
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        mut self,
+        mut seq: A,
+    ) -> Result<Self::Value, A::Error> {
+        self.take()?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Budget(&mut *self.0))? {
+            out.push(v);
+        }
+        Ok(serde_json::Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        mut self,
+        mut map: A,
+    ) -> Result<Self::Value, A::Error> {
+        self.take()?;
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(Budget(&mut *self.0))?;
+            out.insert(k, v);
+        }
+        Ok(serde_json::Value::Object(out))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -66,27 +177,36 @@ pub struct Page {
 impl Page {
     /// Read, expand and parse one page file.
     pub fn read(file: &PageFile, cache: &IncludeCache) -> Result<Page, Diagnostic> {
-        let raw = std::fs::read(&file.path).map_err(|e| Diagnostic {
+        let fail = |message: String| Diagnostic {
             page: file.rel.clone(),
             line: None,
             severity: Severity::Error,
-            message: format!("cannot read page: {e}"),
-        })?;
-        let text = match String::from_utf8(raw) {
-            Ok(t) => t,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            message,
         };
-        Ok(Page::parse(file, &text, cache))
+        // A regular file of at most 16 MB (the corpus' largest page is 104 KB): a symbolic
+        // link to a device is not read.
+        let text = source::read_bounded(&file.path, MAX_PAGE_BYTES)
+            .map_err(|e| fail(format!("cannot read page: {e}")))?
+            .ok_or_else(|| fail("cannot read page: not found".into()))?;
+        Page::parse(file, &text, cache)
     }
 
-    /// Parse a page from its text.
-    pub fn parse(file: &PageFile, text: &str, cache: &IncludeCache) -> Page {
+    /// Parse a page from its text; `Err` when its includes expand it past
+    /// [`source::MAX_EXPANDED_BYTES`].
+    pub fn parse(file: &PageFile, text: &str, cache: &IncludeCache) -> Result<Page, Diagnostic> {
         let text = source::normalize(text);
         let lang = source::detect_lang(&text);
         let id = format!("{}:{}", lang.as_str(), file.rel);
         let mut diagnostics = Vec::new();
         let (front, body) = split_front_matter(&text, &id, &mut diagnostics);
-        let expanded = source::expand(&body, &file.path, cache, &id, &mut diagnostics);
+        let expanded = source::expand(
+            &body,
+            &file.path,
+            &file.root(),
+            cache,
+            &id,
+            &mut diagnostics,
+        )?;
         let (blocks, problems) = yfm::parse(&expanded);
         for p in problems {
             diagnostics.push(Diagnostic {
@@ -108,7 +228,7 @@ impl Page {
             diagnostics,
         };
         page.index_anchors();
-        page
+        Ok(page)
     }
 
     fn index_anchors(&mut self) {
@@ -219,6 +339,8 @@ impl Page {
     }
 }
 
+/// The largest front-matter read (the docs' are a few hundred bytes).
+const MAX_FRONT_MATTER_BYTES: usize = 16 << 10;
 /// Split `---\nyaml\n---` off the top; the front-matter lines are kept as blank
 /// lines so line numbers stay true.
 fn split_front_matter(
@@ -241,9 +363,31 @@ fn split_front_matter(
     };
     let end = end + 1;
     let yaml = lines[1..end].join("\n");
-    let front = match serde_yaml::from_str::<FrontMatter>(&yaml) {
-        Ok(f) => Some(f),
-        Err(e) => {
+    // Bounded in size here, in expanded nodes by `bounded_json` (serde_yaml's own limit is on
+    // alias jumps, not on the nodes they copy).
+    let bound = if yaml.len() > MAX_FRONT_MATTER_BYTES {
+        Some(format!(
+            "front-matter is larger than {MAX_FRONT_MATTER_BYTES} bytes; not read"
+        ))
+    } else {
+        None
+    };
+    let parsed = match bound {
+        Some(message) => {
+            diags.push(Diagnostic {
+                page: id.to_string(),
+                line: Some(1),
+                severity: Severity::Warning,
+                message,
+            });
+            None
+        }
+        None => Some(serde_yaml::from_str::<FrontMatter>(&yaml)),
+    };
+    let front = match parsed {
+        None => None,
+        Some(Ok(f)) => Some(f),
+        Some(Err(e)) => {
             diags.push(Diagnostic {
                 page: id.to_string(),
                 line: Some(2 + e.location().map(|l| l.line() as u32).unwrap_or(0)),
@@ -380,11 +524,53 @@ mod tests {
             &file,
             "# T a.b\n\n### Parameter fields\n\n#|\n|| **a** | b ||\n|#\n\n### X {#x}\n\ntext\n",
             &IncludeCache::default(),
-        );
+        )
+        .unwrap();
         let h = p.anchor("#parametr-fields").expect("resolved");
         assert!(p.table_after(h).is_some());
         let x = p.anchor("x").expect("explicit");
         assert!(p.table_after(x).is_none());
         assert_eq!(p.anchor("parameter-fields"), Some(h));
+    }
+
+    /// "Billion laughs": nine aliases of nine aliases… would expand to 9^9 nodes in `params`.
+    #[test]
+    fn yaml_alias_expansion_is_bounded() {
+        let mut yaml = String::from("---\nmethod: x.y\nlol0: &a0 [\"lol\"]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            yaml.push_str(&format!("lol{i}: &a{i} [{refs}]\n"));
+        }
+        yaml.push_str("params: {type: object, properties: {p: *a9}}\n---\n# T\n");
+        let t = std::time::Instant::now();
+        let mut d = Vec::new();
+        let (f, _) = split_front_matter(&yaml, "x", &mut d);
+        assert!(f.is_none(), "{f:?}");
+        let m = &d[0].message;
+        assert!(
+            m.contains("more than 100000 nodes") || m.contains("repetition limit"),
+            "{m}"
+        );
+        // Under serde_yaml's repetition limit (4,680 alias jumps), 8.2 million nodes: 8 aliases
+        // of 8, four levels, over a list of 2,000.
+        let mut yaml = format!("---\nlol0: &a0 [{}]\n", vec!["x"; 2000].join(","));
+        for i in 1..5 {
+            let refs = vec![format!("*a{}", i - 1); 8].join(", ");
+            yaml.push_str(&format!("lol{i}: &a{i} [{refs}]\n"));
+        }
+        yaml.push_str("params: {p: *a4}\n---\n");
+        let mut d = Vec::new();
+        let (f, _) = split_front_matter(&yaml, "x", &mut d);
+        assert!(f.is_none() && d.len() == 1, "{d:?}");
+        assert!(d[0].message.contains("more than 100000 nodes"), "{d:?}");
+        let big = format!("---\nmethod: x\nk: \"{}\"\n---\n", "y".repeat(20_000));
+        let mut d = Vec::new();
+        assert!(split_front_matter(&big, "x", &mut d).0.is_none());
+        assert!(d[0].message.contains("larger than"), "{}", d[0].message);
+        // A front-matter with a few aliases still reads.
+        let ok = "---\nmethod: x.y\nbase: &b {type: string}\nparams: {type: object, properties: {p: *b}}\n---\n";
+        let mut d = Vec::new();
+        assert!(split_front_matter(ok, "x", &mut d).0.is_some(), "{d:?}");
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
     }
 }

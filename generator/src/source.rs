@@ -19,6 +19,20 @@ pub struct PageFile {
     pub checkout: bool,
 }
 
+impl PageFile {
+    /// The folder includes may read from: the docs directory (for a checkout, the parent of
+    /// `api-reference/`, whose pages include `../../_includes/…`), else the page's folder tree.
+    pub fn root(&self) -> PathBuf {
+        let depth =
+            self.rel.split('/').filter(|s| !s.is_empty()).count() + usize::from(self.checkout);
+        self.path
+            .ancestors()
+            .nth(depth)
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    }
+}
+
 /// One source line after include expansion, with where it came from.
 #[derive(Debug, Clone, Copy)]
 pub struct Line {
@@ -204,21 +218,80 @@ pub struct IncludeCache {
     files: Arc<RwLock<HashMap<PathBuf, Option<Arc<str>>>>>,
 }
 
+/// The largest file an include reads (the corpus' largest fragment is 35 KB).
+pub const MAX_INCLUDE_BYTES: u64 = 1 << 20;
+/// The most text a page may expand to through its includes (the corpus' largest page is 104 KB):
+/// includes of includes, each a few times, multiply.
+pub const MAX_EXPANDED_BYTES: usize = 8 << 20;
+/// The most includes a page may expand (the corpus' pages have a few dozen): empty fragments
+/// included many times over cost time without adding bytes.
+pub const MAX_INCLUDES: usize = 4096;
+
 impl IncludeCache {
-    fn get(&self, path: &Path) -> Option<Arc<str>> {
+    /// The normalised text of `path`, read once. `Err` says why it was not read.
+    fn get(&self, path: &Path) -> Result<Arc<str>, String> {
         if let Ok(map) = self.files.read() {
             if let Some(hit) = map.get(path) {
-                return hit.clone();
+                return hit.clone().ok_or_else(|| "include not found".to_string());
             }
         }
-        let text = std::fs::read_to_string(path)
-            .ok()
-            .map(|t| Arc::<str>::from(normalize(&t)));
+        let text = read_bounded(path, MAX_INCLUDE_BYTES)?.map(|t| Arc::<str>::from(normalize(&t)));
         if let Ok(mut map) = self.files.write() {
             map.insert(path.to_path_buf(), text.clone());
         }
-        text
+        text.ok_or_else(|| "include not found".to_string())
     }
+}
+
+/// A regular file's text, at most `limit` bytes (no devices, FIFOs or directories); `Ok(None)`
+/// when it does not exist.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Option<String>, String> {
+    use std::io::Read;
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(_) => return Ok(None),
+    };
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > limit {
+        return Err(format!("larger than {limit} bytes"));
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("larger than {limit} bytes"));
+    }
+    Ok(Some(match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }))
+}
+
+/// Where an include may be read from: a relative target inside `root` (`..` may climb no higher
+/// than it, symbolic links may not lead out of it).
+fn confine(root: &Path, base: &Path, target: &str) -> Result<PathBuf, String> {
+    if target.is_empty() {
+        return Err("no path".into());
+    }
+    if target.starts_with('/') || target.contains('\\') || target.contains(':') {
+        return Err("the path is not relative".into());
+    }
+    let path = resolve_path(base, target);
+    let root_lex = resolve_path(root, ".");
+    if !path.starts_with(&root_lex) {
+        return Err("it leaves the docs directory".into());
+    }
+    // Symbolic links: the real path must stay inside the real root too.
+    if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize()) {
+        if !real.starts_with(&real_root) {
+            return Err("it leaves the docs directory".into());
+        }
+    }
+    Ok(path)
 }
 
 /// Normalise line endings and NBSP so later stages see one form.
@@ -238,53 +311,89 @@ pub fn normalize(text: &str) -> String {
 const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// Expand `{% include [..](path) %}` (and `{% include notitle [..](path) %}`)
-/// recursively; paths are relative to the including file.
+/// recursively; paths are relative to the including file and stay inside `root`.
+/// A page growing past [`MAX_EXPANDED_BYTES`] fails as a whole (`Err`, an error diagnostic).
 pub fn expand(
     text: &str,
     page: &Path,
+    root: &Path,
     cache: &IncludeCache,
     page_id: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Expanded {
+) -> Result<Expanded, Diagnostic> {
     let mut out = Expanded {
         text: String::with_capacity(text.len() + 64),
         lines: Vec::new(),
         files: vec![page.to_path_buf()],
     };
-    expand_into(text, page, 0, 0, cache, page_id, diags, &mut out);
-    out
+    let mut cx = Cx {
+        root,
+        cache,
+        page_id,
+        diags,
+        page_line: 0,
+    };
+    expand_into(text, page, 0, 0, &mut cx, &mut out)?;
+    Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
+struct Cx<'a> {
+    root: &'a Path,
+    cache: &'a IncludeCache,
+    page_id: &'a str,
+    diags: &'a mut Vec<Diagnostic>,
+    /// The line of the page whose include is being expanded (diagnostics name it).
+    page_line: u32,
+}
+
 fn expand_into(
     text: &str,
     file: &Path,
     file_idx: u32,
     depth: usize,
-    cache: &IncludeCache,
-    page_id: &str,
-    diags: &mut Vec<Diagnostic>,
+    cx: &mut Cx<'_>,
     out: &mut Expanded,
-) {
+) -> Result<(), Diagnostic> {
     for (i, raw) in text.lines().enumerate() {
         let lineno = i as u32 + 1;
+        if file_idx == 0 {
+            cx.page_line = lineno;
+        }
+        let line = Some(cx.page_line);
+        let too_big = if out.text.len() + raw.len() > MAX_EXPANDED_BYTES {
+            Some(format!("more than {MAX_EXPANDED_BYTES} bytes"))
+        } else if out.files.len() > MAX_INCLUDES {
+            Some(format!("more than {MAX_INCLUDES} includes"))
+        } else {
+            None
+        };
+        if let Some(what) = too_big {
+            return Err(Diagnostic {
+                page: cx.page_id.to_string(),
+                line,
+                severity: Severity::Error,
+                message: format!("the page expands to {what} through its includes; not read"),
+            });
+        }
         if let Some((target, notitle)) = parse_include(raw) {
             let base = file.parent().unwrap_or(Path::new("."));
-            let path = resolve_path(base, &target);
+            let page_id = cx.page_id;
             let report = |diags: &mut Vec<Diagnostic>, msg: String| {
                 diags.push(Diagnostic {
                     page: page_id.to_string(),
-                    line: (file_idx == 0).then_some(lineno),
+                    line,
                     severity: Severity::Warning,
                     message: msg,
                 })
             };
             if depth >= MAX_INCLUDE_DEPTH {
-                report(diags, format!("include nested too deep: {target}"));
+                report(cx.diags, format!("include nested too deep: {target}"));
                 continue;
             }
-            match cache.get(&path) {
-                Some(body) => {
+            let body = confine(cx.root, base, &target)
+                .and_then(|path| cx.cache.get(&path).map(|body| (path, body)));
+            match body {
+                Ok((path, body)) => {
                     let idx = out.files.len() as u32;
                     out.files.push(path.clone());
                     let body: &str = if notitle { strip_title(&body) } else { &body };
@@ -292,7 +401,7 @@ fn expand_into(
                     // (includes inside list items / tabs).
                     let indent = &raw[..raw.len() - raw.trim_start().len()];
                     if indent.is_empty() {
-                        expand_into(body, &path, idx, depth + 1, cache, page_id, diags, out);
+                        expand_into(body, &path, idx, depth + 1, cx, out)?;
                     } else {
                         let indented: String = body
                             .lines()
@@ -304,15 +413,19 @@ fn expand_into(
                                 }
                             })
                             .collect();
-                        expand_into(&indented, &path, idx, depth + 1, cache, page_id, diags, out);
+                        expand_into(&indented, &path, idx, depth + 1, cx, out)?;
                     }
                 }
-                None => report(diags, format!("include not found: {target}")),
+                Err(why) if why == "include not found" => {
+                    report(cx.diags, format!("include not found: {target}"))
+                }
+                Err(why) => report(cx.diags, format!("include refused: {target}: {why}")),
             }
             continue;
         }
         out.push(raw, file_idx, lineno);
     }
+    Ok(())
 }
 
 /// The text without its first heading line (`notitle`).
@@ -415,10 +528,12 @@ mod tests {
         let e = expand(
             text,
             &page,
+            &dir,
             &IncludeCache::default(),
             "en:page.md",
             &mut diags,
-        );
+        )
+        .unwrap();
         let lines: Vec<&str> = (0..e.len()).map(|i| e.line_text(i)).collect();
         assert_eq!(lines, ["P1", "A1", "B1", "P2"]);
         assert_eq!(e.page_line(3), Some(4));
@@ -426,6 +541,116 @@ mod tests {
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("missing.md"));
         assert_eq!(diags[0].line, Some(3));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn page_roots() {
+        let f = |path: &str, rel: &str, checkout| {
+            PageFile {
+                path: path.into(),
+                rel: rel.into(),
+                checkout,
+            }
+            .root()
+        };
+        assert_eq!(
+            f("/d/en/api-reference/crm/x.md", "crm/x.md", true),
+            PathBuf::from("/d/en")
+        );
+        assert_eq!(
+            f("/d/src/crm/x.md", "crm/x.md", false),
+            PathBuf::from("/d/src")
+        );
+    }
+
+    /// Includes may not leave the docs directory (`..`, absolute paths, symbolic links), read
+    /// devices, or grow a page without bound; each is a diagnostic and the rest goes on.
+    #[test]
+    fn hostile_includes_are_refused() {
+        let dir = std::env::temp_dir().join(format!("b24gen-hostile-{}", std::process::id()));
+        let root = dir.join("docs");
+        std::fs::create_dir_all(root.join("api")).unwrap();
+        std::fs::write(dir.join("secret.md"), "SECRET\n").unwrap();
+        std::fs::write(root.join("ok.md"), "OK\n").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.join("secret.md"), root.join("link.md")).unwrap();
+        let page = root.join("api/page.md");
+        let text = "P1\n\
+            {% include [x](../../secret.md) %}\n\
+            {% include [x](/etc/passwd) %}\n\
+            {% include [x](../../../../../../../../dev/zero) %}\n\
+            {% include [x](../link.md) %}\n\
+            {% include [x](..) %}\n\
+            {% include [x](../ok.md) %}\n\
+            P2";
+        let mut diags = Vec::new();
+        let e = expand(
+            text,
+            &page,
+            &root,
+            &IncludeCache::default(),
+            "en:page.md",
+            &mut diags,
+        )
+        .unwrap();
+        let lines: Vec<&str> = (0..e.len()).map(|i| e.line_text(i)).collect();
+        assert_eq!(lines, ["P1", "OK", "P2"]);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        let expected = if cfg!(unix) { 5 } else { 4 };
+        assert_eq!(messages.len(), expected, "{messages:?}");
+        assert!(
+            messages[0].contains("leaves the docs directory"),
+            "{messages:?}"
+        );
+        assert!(messages[1].contains("not relative"), "{messages:?}");
+        assert!(
+            messages[2].contains("leaves the docs directory"),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("not a regular file")),
+            "{messages:?}"
+        );
+
+        // A fragment including another four times, six deep: 4^6 copies of 4 KB is 16 MB.
+        std::fs::write(root.join("f6.md"), format!("{}\n", "x".repeat(4 << 10))).unwrap();
+        for i in (0..6).rev() {
+            let next = format!("{{% include [x](f{}.md) %}}\n", i + 1);
+            std::fs::write(root.join(format!("f{i}.md")), next.repeat(4)).unwrap();
+        }
+        let mut diags = Vec::new();
+        let err = expand(
+            "{% include [x](../f0.md) %}\n",
+            &page,
+            &root,
+            &IncludeCache::default(),
+            "en:page.md",
+            &mut diags,
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("more than 8388608 bytes"),
+            "{}",
+            err.message
+        );
+        assert_eq!(err.line, Some(1));
+        // The same with empty fragments: bounded by the number of includes.
+        std::fs::write(root.join("f6.md"), "").unwrap();
+        let err = expand(
+            "{% include [x](../f0.md) %}\n",
+            &page,
+            &root,
+            &IncludeCache::default(),
+            "en:page.md",
+            &mut diags,
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("more than 4096 includes"),
+            "{}",
+            err.message
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -151,7 +151,9 @@ fn mutate(text: &str, rng: &mut fastrand::Rng) -> String {
 
 /// Reads one (mutated) page the whole way to the plan.
 fn read_to_plan(file: &PageFile, text: &str, cache: &IncludeCache) {
-    let page = Page::parse(file, text, cache);
+    let Ok(page) = Page::parse(file, text, cache) else {
+        return;
+    };
     let result = extract(&page);
     let ok = matches!(result.extracted, Extracted::Method(_) | Extracted::Event(_));
     let (mut methods, mut events, _) = b24gen::merge::merge(vec![result]);

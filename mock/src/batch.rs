@@ -55,12 +55,19 @@ pub(crate) fn run(
     let mut done = Done::default();
     for (key, command) in commands {
         let (method, query) = command.split_once('?').unwrap_or((command.as_str(), ""));
-        let mut p = php_form(query.as_bytes());
+        let (mut p, unreadable) = match php_form(query.as_bytes()) {
+            Ok(p) => (p, None),
+            Err(e) => (Default::default(), Some(e)),
+        };
         for v in p.values_mut() {
             resolve(v, &done);
         }
         let start = shared.now();
-        let outcome = if method.eq_ignore_ascii_case("batch") {
+        let outcome = if let Some(e) = unreadable {
+            st.counters.calls += 1;
+            st.counters.errors += 1;
+            fail(ApiError::v2(400, "ERROR_ARGUMENT", e.to_string()))
+        } else if method.eq_ignore_ascii_case("batch") {
             st.counters.calls += 1;
             st.counters.errors += 1;
             fail(ApiError::v2(

@@ -1,6 +1,7 @@
 //! Request parameters as the portal reads them: the query string and the body (JSON, or
 //! form-encoded with PHP-style keys such as `fields[TITLE]=…`), merged into one JSON object.
 
+use b24_spec::php::{MAX_INPUT_NESTING_LEVEL, MAX_INPUT_VARS};
 use serde_json::{Map, Value};
 
 /// Why a body could not be read.
@@ -10,6 +11,12 @@ pub enum BodyError {
     Json(String),
     #[error("the JSON body is not an object")]
     NotAnObject,
+    /// More than PHP's `max_input_nesting_level` bracket levels in one key.
+    #[error("the key `{0}[…]` nests deeper than {max} levels", max = MAX_INPUT_NESTING_LEVEL)]
+    TooDeep(String),
+    /// More than PHP's `max_input_vars` pairs.
+    #[error("more than {max} key=value pairs", max = MAX_INPUT_VARS)]
+    TooManyPairs,
 }
 
 /// The parameters of one call: `query` first, the body's keys over them.
@@ -19,7 +26,7 @@ pub fn read(
     body: &[u8],
 ) -> Result<Map<String, Value>, BodyError> {
     let mut out = match query {
-        Some(q) if !q.is_empty() => php_form(q.as_bytes()),
+        Some(q) if !q.is_empty() => php_form(q.as_bytes())?,
         _ => Map::new(),
     };
     let is_json = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("json"));
@@ -34,7 +41,7 @@ pub fn read(
             Err(e) => return Err(BodyError::Json(e.to_string())),
         }
     } else {
-        php_form(body)
+        php_form(body)?
     };
     for (k, v) in body {
         out.insert(k, v);
@@ -43,11 +50,19 @@ pub fn read(
 }
 
 /// Parses `a[b][]=1&c=2` the way PHP fills `$_REQUEST`: `{"a": {"b": ["1"]}, "c": "2"}`.
-/// Values are strings; `[]` appends; a later duplicate key wins.
-pub fn php_form(body: &[u8]) -> Map<String, Value> {
+/// Values are strings; `[]` appends; a later duplicate key wins. A key deeper than 64 levels or
+/// more than 1000 pairs (PHP's defaults) is an error: a tree a million levels deep would
+/// overflow the stack when dropped.
+pub fn php_form(body: &[u8]) -> Result<Map<String, Value>, BodyError> {
     let mut root = Value::Object(Map::new());
-    for (key, value) in form_urlencoded::parse(body) {
-        let (head, path) = split_key(&key);
+    for (n, (key, value)) in form_urlencoded::parse(body).enumerate() {
+        if n >= MAX_INPUT_VARS {
+            return Err(BodyError::TooManyPairs);
+        }
+        let Some((head, path)) = split_key(&key) else {
+            let head = key.split('[').next().unwrap_or_default();
+            return Err(BodyError::TooDeep(head.chars().take(40).collect()));
+        };
         if head.is_empty() {
             continue;
         }
@@ -57,16 +72,17 @@ pub fn php_form(body: &[u8]) -> Map<String, Value> {
         }
         *slot = Value::String(value.into_owned());
     }
-    match root {
+    Ok(match root {
         Value::Object(o) => o,
         _ => Map::new(),
-    }
+    })
 }
 
-/// `fields[TITLE][]` → (`fields`, [Some("TITLE"), None]).
-fn split_key(key: &str) -> (String, Vec<Option<String>>) {
+/// `fields[TITLE][]` → (`fields`, [Some("TITLE"), None]); `None` past 64 levels (found without
+/// reading the rest of the key).
+fn split_key(key: &str) -> Option<(String, Vec<Option<String>>)> {
     let Some(open) = key.find('[') else {
-        return (key.to_owned(), Vec::new());
+        return Some((key.to_owned(), Vec::new()));
     };
     let head = key[..open].to_owned();
     let mut path = Vec::new();
@@ -74,8 +90,11 @@ fn split_key(key: &str) -> (String, Vec<Option<String>>) {
     while let Some(r) = rest.strip_prefix('[') {
         let Some(close) = r.find(']') else {
             // PHP keeps an unclosed bracket as part of the name.
-            return (key.to_owned(), Vec::new());
+            return Some((key.to_owned(), Vec::new()));
         };
+        if path.len() == MAX_INPUT_NESTING_LEVEL {
+            return None;
+        }
         let seg = &r[..close];
         path.push(if seg.is_empty() {
             None
@@ -84,7 +103,7 @@ fn split_key(key: &str) -> (String, Vec<Option<String>>) {
         });
         rest = &r[close + 1..];
     }
-    (head, path)
+    Some((head, path))
 }
 
 /// One step down `slot` by `seg` (`None` = append), making containers as needed.
@@ -163,7 +182,8 @@ mod tests {
     fn php_keys_nest() {
         let m = php_form(
             b"fields[TITLE]=Deal&fields[PHONE][0][VALUE]=1&select[]=ID&select[]=TITLE&id=5",
-        );
+        )
+        .unwrap();
         assert_eq!(
             Value::Object(m),
             json!({"fields": {"TITLE": "Deal", "PHONE": {"0": {"VALUE": "1"}}}, "select": ["ID", "TITLE"], "id": "5"})
@@ -188,8 +208,27 @@ mod tests {
             "event=ONCRMDEALADD&data%5BFIELDS%5D%5BID%5D=5&auth%5Bapplication_token%5D=t"
         );
         assert_eq!(
-            Value::Object(php_form(s.as_bytes())),
+            Value::Object(php_form(s.as_bytes()).unwrap()),
             json!({"event": "ONCRMDEALADD", "data": {"FIELDS": {"ID": "5"}}, "auth": {"application_token": "t"}})
         );
+    }
+
+    #[test]
+    fn nesting_and_pairs_are_bounded() {
+        let ok = format!("a{}=1", "[]".repeat(64));
+        assert!(php_form(ok.as_bytes()).is_ok());
+        let deep = format!("id=1&fields{}=1", "[x]".repeat(65));
+        let e = php_form(deep.as_bytes()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the key `fields[…]` nests deeper than 64 levels"
+        );
+        let e = read(None, Some(&deep), b"").unwrap_err();
+        assert!(matches!(e, BodyError::TooDeep(_)));
+        let pairs: String = (0..1001).map(|i| format!("k{i}=1&")).collect();
+        assert!(matches!(
+            php_form(pairs.as_bytes()),
+            Err(BodyError::TooManyPairs)
+        ));
     }
 }

@@ -129,6 +129,34 @@ impl fmt::Debug for OAuth {
     }
 }
 
+/// `https://` anywhere; `http://` only to a loopback address (a test portal on this machine):
+/// elsewhere it would send the webhook code or the tokens in clear.
+pub(crate) fn check_scheme(url: &str, what: &str) -> Result<(), String> {
+    let url = url.trim();
+    let rest = match url.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("http://") => &url[7..],
+        _ => return Ok(()),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if loopback {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} is http:// to {host}: the credentials would travel in clear; use https:// \
+             (http:// is accepted for loopback addresses only)"
+        ))
+    }
+}
+
 /// A parsed inbound webhook URL (`https://portal/rest/{user_id}/{code}/`).
 #[derive(Clone)]
 pub struct Webhook {
@@ -152,6 +180,7 @@ impl Webhook {
         if !(portal.starts_with("https://") || portal.starts_with("http://")) {
             return Err("a webhook URL starts with https://".into());
         }
+        check_scheme(portal, "the webhook URL")?;
         Ok(Webhook {
             portal: portal.to_owned(),
             user_id: user_id.to_owned(),
@@ -188,7 +217,7 @@ impl Snapshot {
     /// The access token expires within [`REFRESH_AHEAD_SECS`] (or has expired).
     pub fn expires_soon(&self) -> bool {
         self.expires_at
-            .is_some_and(|t| unix_now() + REFRESH_AHEAD_SECS >= t)
+            .is_some_and(|t| unix_now().saturating_add(REFRESH_AHEAD_SECS) >= t)
     }
 
     /// `{base}{method}`.
@@ -236,7 +265,14 @@ pub(crate) struct OAuthState {
     store: Arc<dyn TokenStore>,
     current: RwLock<Arc<Current>>,
     refresh_lock: tokio::sync::Mutex<()>,
+    /// The generation whose pair the store has not taken yet (0: none). The pair is in use
+    /// already: its refresh token spent the old one, so it is never dropped for a failed save.
+    unsaved: std::sync::atomic::AtomicU64,
 }
+
+/// Saves of one refreshed pair before the refresh reports the store's error; the pair is saved
+/// again before each later call until the store takes it.
+const SAVE_ATTEMPTS: u32 = 3;
 
 pub(crate) enum AuthState {
     Webhook { v2: Arc<str>, v3: Arc<str> },
@@ -276,6 +312,7 @@ impl AuthState {
     }
 
     pub fn oauth(o: OAuth) -> Result<AuthState, String> {
+        check_scheme(&o.token_url, "the OAuth token URL")?;
         let state = OAuthState {
             client_id: o.client_id,
             client_secret: o.client_secret,
@@ -289,6 +326,7 @@ impl AuthState {
                 v3: "".into(),
             })),
             refresh_lock: tokio::sync::Mutex::new(()),
+            unsaved: std::sync::atomic::AtomicU64::new(0),
         };
         let current = state.make_current(0, o.tokens)?;
         if let Ok(mut g) = state.current.write() {
@@ -321,6 +359,27 @@ impl AuthState {
 
     pub fn is_oauth(&self) -> bool {
         matches!(self, AuthState::OAuth(_))
+    }
+
+    /// Saves a refreshed pair the store refused before (a no-op when there is none); a failure
+    /// is logged, the pair stays in use.
+    pub async fn save_pending(&self) {
+        if let AuthState::OAuth(o) = self {
+            if o.unsaved.load(std::sync::atomic::Ordering::Acquire) != 0 {
+                let _guard = o.refresh_lock.lock().await;
+                if let Err(e) = o.save_current().await {
+                    tracing::warn!(error = %e, "the token store still refuses the refreshed tokens");
+                }
+            }
+        }
+    }
+
+    /// The current token pair (OAuth), e.g. to save it yourself when the store fails.
+    pub fn tokens(&self) -> Option<Tokens> {
+        match self {
+            AuthState::OAuth(o) => Some(o.current().tokens.clone()),
+            AuthState::Webhook { .. } => None,
+        }
     }
 
     /// Refreshes the tokens unless another call already did since `seen_generation`.
@@ -387,6 +446,7 @@ impl OAuthState {
             (_, Some(p)) => p.clone(),
             _ => return Err("OAuth needs tokens.client_endpoint or a portal address".into()),
         };
+        check_scheme(&endpoint, "the portal's REST endpoint")?;
         let (v2, v3) = bases(&endpoint);
         Ok(Current {
             generation,
@@ -461,7 +521,9 @@ impl OAuthState {
         let tokens = Tokens {
             access_token: Secret::new(access),
             refresh_token: Secret::new(refresh),
-            expires_at: answer.expires.or(answer.expires_in.map(|s| unix_now() + s)),
+            expires_at: answer
+                .expires
+                .or(answer.expires_in.map(|s| unix_now().saturating_add(s))),
             client_endpoint: answer.client_endpoint.or(old.client_endpoint.clone()),
             server_endpoint: answer.server_endpoint.or(old.server_endpoint.clone()),
             domain: answer.domain.or(old.domain.clone()),
@@ -469,18 +531,55 @@ impl OAuthState {
             scope: answer.scope.or(old.scope.clone()),
             user_id: answer.user_id.or(old.user_id),
         };
-        self.store
-            .save(&tokens)
-            .await
-            .map_err(|e| fail(AuthError::Store(e.to_string())))?;
+        let generation = current.generation + 1;
         let next = self
-            .make_current(current.generation + 1, tokens)
+            .make_current(generation, tokens)
             .map_err(|e| fail(AuthError::RefreshFailed(e)))?;
+        // In use before it is saved: the old refresh token is spent, so this pair is the only
+        // one that works, whatever the store says.
         match self.current.write() {
             Ok(mut g) => *g = Arc::new(next),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
         }
-        Ok(())
+        self.unsaved
+            .store(generation, std::sync::atomic::Ordering::Release);
+        self.save_current().await.map_err(|e| {
+            fail(AuthError::Store(format!(
+                "{e} (after {SAVE_ATTEMPTS} attempts; the new tokens are in use and kept in \
+                 memory, saved again before the next call, and readable with Client::tokens)"
+            )))
+        })
+    }
+
+    /// Saves the current pair, a few times over with a short pause; clears `unsaved` once the
+    /// store took it. Called with `refresh_lock` held.
+    async fn save_current(&self) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        let current = self.current();
+        let mut delay = Duration::from_millis(20);
+        let mut last = None;
+        for attempt in 0..SAVE_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(delay).await;
+                delay *= 4;
+            }
+            match self.store.save(&current.tokens).await {
+                Ok(()) => {
+                    let _ = self.unsaved.compare_exchange(
+                        current.generation,
+                        0,
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                    );
+                    return Ok(());
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, attempt, "the token store failed to save");
+                    last = Some(e);
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| "the token store failed".into()))
     }
 }
 
@@ -513,6 +612,37 @@ mod tests {
         assert!(Webhook::parse("https://x.bitrix24.com/rest/1/").is_err());
         assert!(Webhook::parse("x.bitrix24.com/rest/1/abc/").is_err());
         assert!(Webhook::parse("https://x.bitrix24.com/1/abc/").is_err());
+    }
+
+    #[test]
+    fn cleartext_only_to_loopback() {
+        for ok in [
+            "https://x.bitrix24.com/rest/1/abc/",
+            "http://127.0.0.1:8080/rest/1/abc/",
+            "http://127.5.0.1/rest/1/abc/",
+            "http://localhost:3000/rest/1/abc/",
+            "http://[::1]:3000/rest/1/abc/",
+        ] {
+            assert!(Webhook::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://x.bitrix24.com/rest/1/abc/",
+            "http://10.0.0.5/rest/1/abc/",
+            "http://127.0.0.1.evil.com/rest/1/abc/",
+            "http://localhost.evil.com/rest/1/abc/",
+            "http://127.0.0.1@evil.com/rest/1/abc/",
+        ] {
+            let e = Webhook::parse(bad).unwrap_err();
+            assert!(e.contains("in clear"), "{bad}: {e}");
+        }
+        let mut t = Tokens::new("a", "r");
+        t.client_endpoint = Some("HTTP://x.bitrix24.com/rest/".into());
+        let o = OAuth::new("app", "sec", t.clone(), Arc::new(MemoryTokenStore::new()));
+        assert!(AuthState::oauth(o).unwrap_err().contains("in clear"));
+        t.client_endpoint = Some("https://x.bitrix24.com/rest/".into());
+        let mut o = OAuth::new("app", "sec", t, Arc::new(MemoryTokenStore::new()));
+        o.token_url = "http://oauth.example.com/oauth/token/".into();
+        assert!(AuthState::oauth(o).unwrap_err().contains("token URL"));
     }
 
     #[test]

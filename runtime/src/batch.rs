@@ -300,6 +300,11 @@ enum Outcome {
         method: String,
         reason: String,
     },
+    /// Sent in a batch call that failed after it went out: it may have run.
+    Unknown {
+        method: String,
+        reason: String,
+    },
 }
 
 /// The results of a batch, by key.
@@ -382,6 +387,11 @@ impl BatchResults {
             None => Err(Error::invalid("batch", format!("no command `{key}`"))),
             Some(Outcome::Failed(e)) => Err(Error::Api(Box::new(e.clone()))),
             Some(Outcome::NotRun { method, reason }) => Err(Error::Skipped {
+                method: method.clone(),
+                key: key.to_owned(),
+                reason: reason.clone(),
+            }),
+            Some(Outcome::Unknown { method, reason }) => Err(Error::Unknown {
                 method: method.clone(),
                 key: key.to_owned(),
                 reason: reason.clone(),
@@ -758,11 +768,25 @@ fn parse_chunk(
     Ok(out)
 }
 
+/// Whether the commands of a batch call that ended in `e` may have run: it was sent and no
+/// answer says it was refused as a whole (a timeout, a dropped connection, an unreadable or
+/// non-JSON answer, a 5xx).
+fn may_have_run(e: &Error) -> bool {
+    match e {
+        Error::Transport { source, .. } => !source.is_connect(),
+        Error::Timeout { .. } | Error::Decode { .. } | Error::Http { .. } => true,
+        Error::Api(api) => api.status >= 500,
+        _ => false,
+    }
+}
+
 impl Client {
     /// Runs a batch: [`MAX_COMMANDS`] commands per HTTP call, in order. References to commands
     /// of earlier HTTP calls are resolved on the client. With `halt`, the first failure stops
-    /// the rest. An error of the first HTTP call fails the whole batch; a later one marks the
-    /// commands it carried (and the rest) as not executed.
+    /// the rest. An error of the first HTTP call fails the whole batch. A later one marks the
+    /// commands it carried [`Error::Unknown`] when the call may have reached the portal (a
+    /// timeout, a dropped connection, a 5xx: do not run those writes again without checking)
+    /// or [`Error::Skipped`] when it did not, and the commands after it `Skipped`.
     pub async fn batch(&self, batch: &Batch) -> Result<BatchResults, Error> {
         let mut results = BatchResults::default();
         let mut stop: Option<String> = None;
@@ -842,10 +866,21 @@ impl Client {
                 Err(e) if ci == 0 => return Err(e),
                 Err(e) => {
                     let reason = format!("the batch call failed: {e}");
+                    let may_have_run = may_have_run(&e);
                     for cmd in &sent {
-                        results.not_run(cmd, reason.clone());
+                        if may_have_run {
+                            results.set(
+                                &cmd.key,
+                                Outcome::Unknown {
+                                    method: cmd.method.clone(),
+                                    reason: reason.clone(),
+                                },
+                            );
+                        } else {
+                            results.not_run(cmd, reason.clone());
+                        }
                     }
-                    stop = Some(reason);
+                    stop = Some(format!("an earlier batch call failed: {e}"));
                 }
             }
         }

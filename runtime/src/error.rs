@@ -62,6 +62,25 @@ pub enum Error<E: MethodError = Box<ApiError>> {
     /// The call cannot be made as asked (params not a JSON object, REST 3 method in a batch…).
     #[error("{method}: invalid request: {message}")]
     Invalid { method: String, message: String },
+    /// The portal (or something before it) answered a redirect. None is followed: a 301/302
+    /// would turn the POST into a GET without its params (a filtered list answering unfiltered
+    /// rows), a 307 to another host would re-send the body with its `auth` token. `location` is
+    /// the `Location` header without its query, a webhook code in it masked.
+    #[error("{method}: HTTP {status} redirect to {location} refused (check the portal address)")]
+    Redirect {
+        method: String,
+        status: u16,
+        location: String,
+    },
+    /// A batch command whose outcome is unknown: its batch call failed after it was sent (a
+    /// timeout, a dropped connection), so the portal may have run it. Check before running a
+    /// write again.
+    #[error("{method}: batch command `{key}` may or may not have run: {reason}")]
+    Unknown {
+        method: String,
+        key: String,
+        reason: String,
+    },
     /// A batch command that was not executed (`halt` after an earlier error, a failed batch
     /// call, a reference to a failed command).
     #[error("{method}: batch command `{key}` was not executed: {reason}")]
@@ -201,7 +220,7 @@ impl<E: MethodError> Error<E> {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Http { status, .. } => *status >= 500 || *status == 429,
             Error::Decode { .. } | Error::Auth { .. } | Error::Invalid { .. } => false,
-            Error::Skipped { .. } => false,
+            Error::Skipped { .. } | Error::Redirect { .. } | Error::Unknown { .. } => false,
         }
     }
 
@@ -236,7 +255,9 @@ impl<E: MethodError> Error<E> {
             | Error::Http { method, .. }
             | Error::Auth { method, .. }
             | Error::Invalid { method, .. }
-            | Error::Skipped { method, .. } => method,
+            | Error::Skipped { method, .. }
+            | Error::Redirect { method, .. }
+            | Error::Unknown { method, .. } => method,
         }
     }
 
@@ -265,6 +286,24 @@ impl<E: MethodError> Error<E> {
                 key,
                 reason,
             } => Error::Skipped {
+                method,
+                key,
+                reason,
+            },
+            Error::Redirect {
+                method,
+                status,
+                location,
+            } => Error::Redirect {
+                method,
+                status,
+                location,
+            },
+            Error::Unknown {
+                method,
+                key,
+                reason,
+            } => Error::Unknown {
                 method,
                 key,
                 reason,

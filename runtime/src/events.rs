@@ -2,7 +2,10 @@
 //!
 //! The body is form-encoded PHP style (`event=ONCRMDEALADD&data[FIELDS][ID]=6641&auth[…]=…`);
 //! JSON bodies are accepted too. Verify `auth[application_token]` against the token the portal
-//! gave the application at install before trusting an event.
+//! gave the application at install before trusting an event ([`Event::parse_verified`]), or let
+//! [`endpoint::Endpoint`] do that and the other checks of a handler.
+
+pub mod endpoint;
 
 use crate::auth::Tokens;
 use crate::secret::Secret;
@@ -75,17 +78,92 @@ pub struct Event {
 }
 
 /// Parses a PHP-style form body into nested JSON (`a[b][]=1` → `{"a":{"b":["1"]}}`).
-pub fn parse_php_form(body: &[u8]) -> Value {
-    crate::query::parse_nested(body)
+///
+/// Bounded as PHP bounds `$_REQUEST`: a key nesting deeper than 64 levels, or more than 1000
+/// pairs, is [`EventError::Malformed`].
+pub fn parse_php_form(body: &[u8]) -> Result<Value, EventError> {
+    crate::query::parse_nested(body).map_err(EventError::Malformed)
+}
+
+/// The `auth[application_token]` of a body, read without building its tree: the last one of a
+/// form body (as PHP keeps the last), or `auth.application_token` of a JSON object.
+fn raw_application_token(is_json: bool, body: &[u8]) -> Result<Option<Secret>, EventError> {
+    if is_json {
+        #[derive(Deserialize)]
+        struct Body {
+            #[serde(default)]
+            auth: Option<Auth>,
+        }
+        #[derive(Deserialize)]
+        struct Auth {
+            #[serde(default, deserialize_with = "opt_secret")]
+            application_token: Option<Secret>,
+        }
+        // serde_json stops at 128 levels; the rest of the body is skipped, not kept.
+        let b: Body =
+            serde_json::from_slice(body).map_err(|e| EventError::Malformed(e.to_string()))?;
+        return Ok(b.auth.and_then(|a| a.application_token));
+    }
+    let mut token = None;
+    for (k, v) in form_urlencoded::parse(body) {
+        if k == "auth[application_token]" {
+            token = Some(Secret::new(v.into_owned()));
+        }
+    }
+    Ok(token)
+}
+
+/// Checks the body's `auth[application_token]` (constant time) before anything else is read.
+fn check_raw_token(json: bool, body: &[u8], application_token: &str) -> Result<(), EventError> {
+    match raw_application_token(json, body)? {
+        None => Err(EventError::MissingToken),
+        Some(t) if application_token.is_empty() || !t.ct_eq(application_token) => {
+            Err(EventError::BadToken)
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// The body of an event POST as one JSON tree (`{"event", "data", "ts", "auth"}`), once its
+/// `auth[application_token]` matches `application_token` (checked before the tree is built, as
+/// [`Event::parse_verified`] does). For decoders of their own, such as the generated
+/// `Event::from_verified` of the events crate.
+pub fn verified_payload(
+    content_type: Option<&str>,
+    body: &[u8],
+    application_token: &str,
+) -> Result<Value, EventError> {
+    let json = is_json(content_type);
+    check_raw_token(json, body, application_token)?;
+    let tree = if json {
+        serde_json::from_slice(body).map_err(|e| EventError::Malformed(e.to_string()))?
+    } else {
+        parse_php_form(body)?
+    };
+    // The tree must hold the token the scan found (`auth[application_token][]` would not).
+    match tree
+        .pointer("/auth/application_token")
+        .and_then(Value::as_str)
+    {
+        Some(t) if Secret::from(t).ct_eq(application_token) => Ok(tree),
+        Some(_) => Err(EventError::BadToken),
+        None => Err(EventError::MissingToken),
+    }
+}
+
+fn is_json(content_type: Option<&str>) -> bool {
+    content_type
+        .map(|c| c.to_ascii_lowercase().contains("json"))
+        .unwrap_or(false)
 }
 
 impl Event {
     /// By `Content-Type`: JSON when it says so, form-encoded otherwise.
+    ///
+    /// This does not verify the event: use [`Event::parse_verified`] for a body from the
+    /// network.
     pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<Event, EventError> {
-        let is_json = content_type
-            .map(|c| c.to_ascii_lowercase().contains("json"))
-            .unwrap_or(false);
-        if is_json {
+        if is_json(content_type) {
             Event::from_json(body)
         } else {
             Event::from_form(body)
@@ -93,7 +171,7 @@ impl Event {
     }
 
     pub fn from_form(body: &[u8]) -> Result<Event, EventError> {
-        Event::from_value(parse_php_form(body))
+        Event::from_value(parse_php_form(body)?)
     }
 
     pub fn from_json(body: &[u8]) -> Result<Event, EventError> {
@@ -145,13 +223,16 @@ impl Event {
         }
     }
 
-    /// Parses and verifies in one step.
+    /// Verifies and parses in one step. The token is checked before the body's tree is built,
+    /// so that an unauthenticated POST costs one pass over its pairs and nothing more.
     pub fn parse_verified(
         content_type: Option<&str>,
         body: &[u8],
         application_token: &str,
     ) -> Result<Event, EventError> {
+        check_raw_token(is_json(content_type), body, application_token)?;
         let e = Event::parse(content_type, body)?;
+        // The tree may read the token differently from the scan (`auth[application_token][]`).
         e.verify(application_token)?;
         Ok(e)
     }
@@ -272,5 +353,69 @@ mod tests {
             Err(EventError::Data { path, .. }) => assert_eq!(path, "data.FIELDS.ID"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// One unauthenticated POST of a million nesting levels (about 2 MB) is refused before any
+    /// tree is built; with the right token it is `Malformed`; the parser keeps working.
+    #[test]
+    fn deep_bodies_are_refused_not_fatal() {
+        let deep = format!("event=E&data{}=1", "[]".repeat(1_000_000));
+        assert!(matches!(
+            Event::parse_verified(None, deep.as_bytes(), "tok"),
+            Err(EventError::MissingToken)
+        ));
+        let forged = format!("{deep}&auth[application_token]=nope");
+        assert!(matches!(
+            Event::parse_verified(None, forged.as_bytes(), "tok"),
+            Err(EventError::BadToken)
+        ));
+        let signed = format!("{deep}&auth[application_token]=tok");
+        match Event::parse_verified(None, signed.as_bytes(), "tok") {
+            Err(EventError::Malformed(m)) => assert!(m.contains("64 levels"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        match Event::from_form(deep.as_bytes()) {
+            Err(EventError::Malformed(m)) => assert!(m.contains("`data[…]`"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let json = format!("{}1{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+        assert!(matches!(
+            Event::parse_verified(Some("application/json"), json.as_bytes(), "tok"),
+            Err(EventError::Malformed(_))
+        ));
+        assert!(Event::parse_verified(None, FORM, "51856fefc120afa4b628cc82d3935cce").is_ok());
+    }
+
+    #[test]
+    fn verified_payloads() {
+        let v = verified_payload(None, FORM, "51856fefc120afa4b628cc82d3935cce").unwrap();
+        assert_eq!(v["data"]["FIELDS"]["ID"], "6641");
+        assert!(matches!(
+            verified_payload(None, FORM, "51856fefc120afa4b628cc82d3935ccX"),
+            Err(EventError::BadToken)
+        ));
+        let deep = format!(
+            "event=E&data{}=1&auth[application_token]=t",
+            "[]".repeat(1_000_000)
+        );
+        assert!(matches!(
+            verified_payload(None, deep.as_bytes(), "t"),
+            Err(EventError::Malformed(_))
+        ));
+        let body = b"event=E&auth[application_token]=t&auth[application_token][]=x";
+        assert!(verified_payload(None, body, "t").is_err());
+    }
+
+    #[test]
+    fn verification_reads_the_token_the_tree_reads() {
+        // Scan and tree disagree: the tree has no string token, so it is not verified.
+        let body = b"event=E&auth[application_token]=tok&auth[application_token][]=x";
+        assert!(Event::parse_verified(None, body, "tok").is_err());
+        let json = br#"{"event":"E","auth":{"application_token":"tok"}}"#;
+        assert!(Event::parse_verified(Some("application/json"), json, "tok").is_ok());
+        assert!(matches!(
+            Event::parse_verified(Some("application/json"), json, "tik"),
+            Err(EventError::BadToken)
+        ));
     }
 }

@@ -50,7 +50,9 @@ impl RateLimit {
         if !(self.per_second.is_finite() && self.per_second > 0.0) {
             return Err("rate limit per_second must be a positive number".into());
         }
-        let period = Duration::from_secs_f64(1.0 / self.per_second);
+        // `try_`: 1/1e-300 is finite but no Duration.
+        let period = Duration::try_from_secs_f64(1.0 / self.per_second)
+            .map_err(|_| "rate limit per_second is too small")?;
         let quota = Quota::with_period(period)
             .ok_or("rate limit period too small")?
             .allow_burst(burst);
@@ -85,12 +87,36 @@ pub(crate) struct OperatingTracker {
     any_blocked: AtomicBool,
 }
 
-pub(crate) fn unix_to_system(secs: f64) -> SystemTime {
-    if secs.is_finite() && secs > 0.0 {
-        UNIX_EPOCH + Duration::from_secs_f64(secs)
-    } else {
-        UNIX_EPOCH
+/// The longest `OPERATION_TIME_LIMIT` pause believed: the limit's window is 10 minutes, so a
+/// later `operating_reset_at` (a skewed or hostile answer) holds a method no longer than this,
+/// here and in Redis.
+pub const MAX_OPERATING_PAUSE: Duration = Duration::from_secs(600);
+
+/// How long an `OPERATION_TIME_LIMIT` holds a method, on the portal's own clock:
+/// `operating_reset_at − portal_now` (its `time.finish`; the local clock when the answer has
+/// none), at most [`MAX_OPERATING_PAUSE`]. `None` when that is not a positive finite number.
+pub(crate) fn operating_pause(reset_at: f64, portal_now: Option<f64>) -> Option<Duration> {
+    let now = portal_now
+        .filter(|t| t.is_finite() && *t > 0.0)
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64())
+        });
+    let secs = reset_at - now;
+    if !(secs.is_finite() && secs > 0.0) {
+        return None;
     }
+    Some(Duration::from_secs_f64(
+        secs.min(MAX_OPERATING_PAUSE.as_secs_f64()),
+    ))
+}
+
+/// `until`, or now + [`MAX_OPERATING_PAUSE`] when it is later than that (a pause another worker
+/// published, read back from a shared store).
+pub(crate) fn clamp_pause(until: SystemTime) -> SystemTime {
+    let latest = SystemTime::now() + MAX_OPERATING_PAUSE;
+    until.min(latest)
 }
 
 impl OperatingTracker {
@@ -211,6 +237,13 @@ mod tests {
         assert_eq!(RateLimit::ENTERPRISE, RateLimit::new(250, 5.0));
         assert!(RateLimit::new(0, 2.0).limiter().is_err());
         assert!(RateLimit::new(5, 0.0).limiter().is_err());
+        // Finite but absurd: errors, not panics.
+        for per_second in [1e-300, f64::MIN_POSITIVE, 5e-324, 1e300, f64::MAX, f64::NAN] {
+            assert!(
+                RateLimit::new(1, per_second).limiter().is_err(),
+                "{per_second}"
+            );
+        }
         let l = RateLimit::new(3, 0.001).limiter().unwrap();
         for _ in 0..3 {
             assert!(l.check().is_ok());
@@ -253,5 +286,22 @@ mod tests {
         t.block("crm.deal.list", SystemTime::now() - Duration::from_secs(1));
         assert!(t.blocked_until("crm.deal.list").is_none());
         assert_eq!(t.all().len(), 1);
+    }
+
+    #[test]
+    fn operating_pauses_use_the_portal_clock_and_are_capped() {
+        let ms = |d: Option<Duration>| d.map(|d| d.as_millis());
+        // The portal's clock far from ours: 0.5 s by its clock.
+        let finish = 1.9e9;
+        assert_eq!(ms(operating_pause(finish + 0.5, Some(finish))), Some(500));
+        assert_eq!(ms(operating_pause(1e20, Some(finish))), Some(600_000));
+        assert_eq!(ms(operating_pause(f64::MAX, None)), Some(600_000));
+        assert_eq!(operating_pause(finish - 5.0, Some(finish)), None);
+        assert_eq!(operating_pause(f64::INFINITY, Some(finish)), None);
+        assert_eq!(operating_pause(f64::NAN, None), None);
+        let far = SystemTime::now() + Duration::from_secs(86_400 * 365);
+        assert!(clamp_pause(far) <= SystemTime::now() + MAX_OPERATING_PAUSE);
+        let near = SystemTime::now() + Duration::from_secs(1);
+        assert_eq!(clamp_pause(near), near);
     }
 }

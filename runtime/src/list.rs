@@ -2,7 +2,11 @@
 //!
 //! - [`Client::list`]: any list method, by `start` offsets; `total` is exposed once the first
 //!   page is in. The pages after the first go 50 to an HTTP call through a batch (100,000 rows
-//!   take 41 calls), read in order; the first error ends the stream.
+//!   take 41 calls), read in order; the first error ends the stream. Offsets are positions:
+//!   rows added or deleted while the list is read make later pages skip or repeat rows. The
+//!   stream notices it where the portal's `total` changes between pages
+//!   ([`ListStream::total_changed`], with a warning); for a full export of a method that has it,
+//!   prefer the ID traversal (`fast`), which keeps the filter and neither skips nor repeats.
 //! - [`Client::pages`] / [`Client::list_paged`]: page by page, one HTTP call each, following
 //!   `next` (for callers who want every page's cursors, or one call at a time).
 //! - [`Client::fast_list`]: for methods that filter and order by ID. Orders by ID ascending,
@@ -73,6 +77,33 @@ use std::task::{Context, Poll};
 pub const PAGE_SIZE: usize = 50;
 
 const UNKNOWN: u64 = u64::MAX;
+/// Set on the stored `total` once a page's `total` differed from an earlier page's.
+const CHANGED: u64 = 1 << 62;
+
+/// Stores a page's `total`, marking the list as changed when an earlier page said otherwise:
+/// offsets planned from the first `total` then skip or repeat rows.
+pub(crate) fn record_total(cell: &AtomicU64, method: &str, total: u64) {
+    let total = total.min(CHANGED - 1);
+    let prev = cell.load(Ordering::Acquire);
+    let known = prev != UNKNOWN;
+    let changed = known && (prev & CHANGED != 0 || prev & !CHANGED != total);
+    if known && prev & !CHANGED != total {
+        tracing::warn!(
+            method,
+            was = prev & !CHANGED,
+            now = total,
+            "the list changed while it was read by offsets: rows may be skipped or repeated"
+        );
+    }
+    cell.store(total | if changed { CHANGED } else { 0 }, Ordering::Release);
+}
+
+fn load_total(cell: &AtomicU64) -> (Option<u64>, bool) {
+    match cell.load(Ordering::Acquire) {
+        UNKNOWN => (None, false),
+        n => (Some(n & !CHANGED), n & CHANGED != 0),
+    }
+}
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
 
@@ -84,12 +115,16 @@ pub struct ListStream<T, E: MethodError = Box<ApiError>> {
 }
 
 impl<T, E: MethodError> ListStream<T, E> {
-    /// `total` of the first page, once it is in.
+    /// `total` of the latest page, once the first is in.
     pub fn total(&self) -> Option<u64> {
-        match self.total.load(Ordering::Acquire) {
-            UNKNOWN => None,
-            n => Some(n),
-        }
+        load_total(&self.total).0
+    }
+
+    /// Whether `total` changed between pages: rows were added or removed while the list was
+    /// read by offsets, so some may have been skipped or read twice (a warning is logged too).
+    /// Read again, or use the ID traversal (`fast`), which neither skips nor repeats.
+    pub fn total_changed(&self) -> bool {
+        load_total(&self.total).1
     }
 
     /// Reads the whole stream; stops at the first error.
@@ -173,9 +208,15 @@ impl<M: Listed> Rows<M> {
         }
     }
 
-    /// `total` of the first page, once it is in (never for the fast traversal).
+    /// `total` of the latest page, once the first is in (never for the fast traversal).
     pub fn total(&self) -> Option<u64> {
         self.inner.as_ref().and_then(ListStream::total)
+    }
+
+    /// Whether `total` changed between pages of an offset traversal ([`ListStream::total_changed`]):
+    /// rows may have been skipped or repeated.
+    pub fn total_changed(&self) -> bool {
+        self.inner.as_ref().is_some_and(ListStream::total_changed)
     }
 
     /// Reads every row; stops at the first error.
@@ -228,9 +269,14 @@ impl<M: Paginated> Pages<M> {
         }
     }
 
-    /// `total` of the first page, once it is in.
+    /// `total` of the latest page, once the first is in.
     pub fn total(&self) -> Option<u64> {
         self.inner.as_ref().and_then(ListStream::total)
+    }
+
+    /// Whether `total` changed between pages ([`ListStream::total_changed`]).
+    pub fn total_changed(&self) -> bool {
+        self.inner.as_ref().is_some_and(ListStream::total_changed)
     }
 }
 
@@ -312,7 +358,7 @@ impl Client {
             match &page {
                 Ok(resp) => {
                     if let Some(t) = resp.total {
-                        st.total.store(t, Ordering::Release);
+                        record_total(&st.total, M::NAME, t);
                     }
                     // A `next` that does not move forward would loop: stop.
                     st.start = resp.next.filter(|n| *n > start);

@@ -156,10 +156,25 @@ fn push(out: &mut String, key: &str, v: &Value) {
 
 /// Parses a PHP-style form body into nested JSON (`a[b][]=1` → `{"a":{"b":["1"]}}`). Values stay
 /// strings. Bracket keys that are all `[]` append to an array; other keys build objects.
-pub(crate) fn parse_nested(body: &[u8]) -> Value {
+///
+/// Bounded as PHP bounds `$_REQUEST`: a key nesting deeper than
+/// [`MAX_INPUT_NESTING_LEVEL`](b24_spec::php::MAX_INPUT_NESTING_LEVEL) levels or more than
+/// [`MAX_INPUT_VARS`](b24_spec::php::MAX_INPUT_VARS) pairs is an error (a tree a million levels
+/// deep would overflow the stack when dropped or printed).
+pub(crate) fn parse_nested(body: &[u8]) -> Result<Value, String> {
+    use b24_spec::php::{MAX_INPUT_NESTING_LEVEL, MAX_INPUT_VARS};
     let mut root = Value::Object(Default::default());
-    'pairs: for (k, v) in form_urlencoded::parse(body) {
-        let (head, path) = split_key(&k);
+    'pairs: for (n, (k, v)) in form_urlencoded::parse(body).enumerate() {
+        if n >= MAX_INPUT_VARS {
+            return Err(format!("more than {MAX_INPUT_VARS} key=value pairs"));
+        }
+        let Some((head, path)) = split_key(&k, MAX_INPUT_NESTING_LEVEL) else {
+            let head = k.split('[').next().unwrap_or_default();
+            let head: String = head.chars().take(40).collect();
+            return Err(format!(
+                "the key `{head}[…]` nests deeper than {MAX_INPUT_NESTING_LEVEL} levels"
+            ));
+        };
         if head.is_empty() {
             continue;
         }
@@ -175,12 +190,14 @@ pub(crate) fn parse_nested(body: &[u8]) -> Value {
         }
         *slot = Value::String(v.into_owned());
     }
-    root
+    Ok(root)
 }
 
-fn split_key(k: &str) -> (&str, Vec<&str>) {
+/// `a[b][c]` → (`a`, [`b`, `c`]); `None` when it has more than `max_depth` bracket levels
+/// (found without reading the rest of the key).
+fn split_key(k: &str, max_depth: usize) -> Option<(&str, Vec<&str>)> {
     let Some(open) = k.find('[') else {
-        return (k, vec![]);
+        return Some((k, vec![]));
     };
     let head = &k[..open];
     let mut segs = Vec::new();
@@ -189,10 +206,13 @@ fn split_key(k: &str) -> (&str, Vec<&str>) {
         let Some(close) = stripped.find(']') else {
             break;
         };
+        if segs.len() == max_depth {
+            return None;
+        }
         segs.push(&stripped[..close]);
         rest = &stripped[close + 1..];
     }
-    (head, segs)
+    Some((head, segs))
 }
 
 fn step<'v>(slot: &'v mut Value, seg: &str) -> Option<&'v mut Value> {
@@ -269,7 +289,8 @@ mod tests {
         let v = parse_nested(
             b"event=ONCRMDEALADD&data%5BFIELDS%5D%5BID%5D=6641&data[LIST][]=a&data[LIST][]=b\
               &auth[domain]=x.bitrix24.com&plain",
-        );
+        )
+        .unwrap();
         assert_eq!(
             v,
             json!({
@@ -286,10 +307,35 @@ mod tests {
         let q = query(
             r#"{"filter": {">ID": "10"}, "order": {"ID": "ASC"}, "select": ["ID", "TITLE"]}"#,
         );
-        let back = parse_nested(q.as_bytes());
+        let back = parse_nested(q.as_bytes()).unwrap();
         assert_eq!(
             back,
             json!({"filter": {">ID": "10"}, "order": {"ID": "ASC"}, "select": {"0": "ID", "1": "TITLE"}})
         );
+    }
+
+    #[test]
+    fn nesting_and_pairs_are_bounded() {
+        // 64 levels, as PHP's max_input_nesting_level allows; 65 is an error naming the key.
+        let ok = format!("a{}=1", "[]".repeat(64));
+        let v = parse_nested(ok.as_bytes()).unwrap();
+        let mut depth = 0;
+        let mut cur = &v["a"];
+        while let Value::Array(items) = cur {
+            depth += 1;
+            cur = &items[0];
+        }
+        assert_eq!((depth, cur), (64, &json!("1")));
+        let deep = format!("a{}=1", "[x]".repeat(65));
+        let e = parse_nested(deep.as_bytes()).unwrap_err();
+        assert!(e.contains("`a[…]`") && e.contains("64"), "{e}");
+        // A million levels: refused without building anything (and without overflowing).
+        let huge = format!("x=1&a{}=1", "[]".repeat(1_000_000));
+        assert!(parse_nested(huge.as_bytes()).is_err());
+        let pairs: String = (0..1001).map(|i| format!("k{i}=1&")).collect();
+        assert!(parse_nested(pairs.as_bytes())
+            .unwrap_err()
+            .contains("1000 key=value pairs"));
+        assert!(parse_nested(&pairs.as_bytes()[..pairs.len() - 8]).is_ok());
     }
 }

@@ -48,7 +48,7 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     type Test<'a> = &'a dyn Fn(&mut redis_server::RedisServer);
-    let tests: [(&str, Test); 5] = [
+    let tests: [(&str, Test); 7] = [
         ("tasks_share_one_bucket", &|r| {
             rt.block_on(tasks_share_one_bucket(r))
         }),
@@ -63,6 +63,12 @@ fn main() {
         }),
         ("operating_pause_is_shared", &|r| {
             rt.block_on(operating_pause_is_shared(r))
+        }),
+        ("shared_pauses_are_capped", &|r| {
+            rt.block_on(shared_pauses_are_capped(r))
+        }),
+        ("cancelled_and_long_waits_give_their_slot_back", &|r| {
+            rt.block_on(cancelled_and_long_waits_give_their_slot_back(r))
         }),
     ];
     let filter: Vec<String> = std::env::args()
@@ -347,4 +353,77 @@ async fn operating_pause_is_shared(redis: &mut redis_server::RedisServer) {
         3,
         "B sent nothing into the pause: A's refused call, then one call each"
     );
+}
+
+/// A pause a year long, published or found in Redis, holds a method at most the limit's window
+/// (10 minutes): in the key's TTL and in what `acquire` answers.
+async fn shared_pauses_are_capped(redis: &mut redis_server::RedisServer) {
+    use b24_runtime::limits::{Acquired, LimiterBackend, MAX_OPERATING_PAUSE};
+    let limiter = RedisLimiter::new(&SharedLimit::redis(redis.url()), LIMIT, "capped", "test")
+        .expect("a limiter");
+    let year = Duration::from_secs(365 * 86_400);
+    limiter
+        .publish_pause("crm.deal.list", SystemTime::now() + year)
+        .await;
+    let key = format!("{}:pause:crm.deal.list", limiter.bucket_key());
+    let ttl = redis.pttl(&key);
+    assert!(ttl > 590_000 && ttl <= 600_000, "PTTL {ttl}");
+    let latest = SystemTime::now() + MAX_OPERATING_PAUSE;
+    match limiter.acquire("crm.deal.list").await {
+        Acquired::PausedUntil(t) => assert!(t <= latest + Duration::from_secs(1), "{t:?}"),
+        other => panic!("{other:?}"),
+    }
+    // Written by something else, far beyond any window (unix ms of the year 5138).
+    let key = format!("{}:pause:crm.deal.get", limiter.bucket_key());
+    redis
+        .command(&["SET", &key, "99999999999999"])
+        .expect("SET");
+    match limiter.acquire("crm.deal.get").await {
+        Acquired::PausedUntil(t) => assert!(t <= latest + Duration::from_secs(1), "{t:?}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A call cancelled while it waits for its slot gives the slot back (five cancelled waits do
+/// not push the next call 1.2 s out), and a queue longer than `max_wait` fails at once without
+/// reserving anything.
+async fn cancelled_and_long_waits_give_their_slot_back(redis: &mut redis_server::RedisServer) {
+    use b24_runtime::limits::{Acquired, LimiterBackend};
+    // One request per 200 ms, no burst.
+    let limit = RateLimit::new(1, 5.0);
+    let shared = SharedLimit::redis(redis.url()).headroom(0);
+    let l = RedisLimiter::new(
+        &shared.clone().max_wait(Duration::from_millis(500)),
+        limit,
+        "cancel",
+        "t",
+    )
+    .expect("a limiter");
+    assert_eq!(l.acquire("m").await, Acquired::Go);
+    for _ in 0..5 {
+        let cancelled = tokio::time::timeout(Duration::from_millis(20), l.acquire("m")).await;
+        assert!(cancelled.is_err(), "the call waits for its slot");
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let t = Instant::now();
+    assert_eq!(l.acquire("m").await, Acquired::Go);
+    let took = t.elapsed();
+    assert!(took < Duration::from_millis(400), "{took:?}");
+
+    let l = RedisLimiter::new(
+        &shared.max_wait(Duration::from_millis(50)),
+        limit,
+        "busy",
+        "t",
+    )
+    .expect("a limiter");
+    assert_eq!(l.acquire("m").await, Acquired::Go);
+    for _ in 0..3 {
+        match l.acquire("m").await {
+            // Still one interval: the refused calls reserved nothing.
+            Acquired::Busy(queue) => assert!(queue <= Duration::from_millis(210), "{queue:?}"),
+            other => panic!("{other:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -2,6 +2,8 @@
 //! the generated code runs on) need, so each lives in one place:
 //!
 //! - [`system`]: the system-wide error codes every method can answer with;
+//! - [`php`]: the limits PHP puts on request parameters (nesting depth, number of pairs);
+//! - [`secret`]: which wire keys hold credentials;
 //! - [`placeholder`]: how the docs write a family of keys (`UF_CRM_...`, `propertyN`,
 //!   `<field_code>`) and which keys such a row stands for;
 //! - `conformance` (feature `conformance`): the JSON the generator's conformance suite and the
@@ -13,7 +15,9 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod php;
 pub mod placeholder;
+pub mod secret;
 pub mod system;
 
 pub use system::SystemError;

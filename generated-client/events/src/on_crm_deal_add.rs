@@ -70,7 +70,7 @@ pub struct Auth {
     /// Access token
     ///
     /// (wire name `access_token`, type `string`)
-    pub access_token: Option<String>,
+    pub access_token: Option<::b24_runtime::Secret>,
     /// Token lifetime, seconds
     ///
     /// (wire name `expires_in`, type `integer`)
@@ -90,12 +90,12 @@ pub struct Auth {
     /// Token to check that the event came from Bitrix24
     ///
     /// (wire name `application_token`, type `string`)
-    pub application_token: Option<String>,
+    pub application_token: Option<::b24_runtime::Secret>,
     /// The keys the docs do not list (custom fields `UF_…` among them), in answer order; `extra.get_as::<T>(key)` reads one as leniently as the fields.
     pub extra: ::b24_runtime::wire::Object,
 }
 ::b24_runtime::support::result_fields!(
-    Auth { "access_token" => access_token : string, "expires_in" => expires_in : i64,
+    Auth { "access_token" => access_token : secret, "expires_in" => expires_in : i64,
     "scope" => scope : string, "domain" => domain : string, "member_id" => member_id :
-    string, "application_token" => application_token : string, }
+    string, "application_token" => application_token : secret, }
 );

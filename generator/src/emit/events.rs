@@ -156,6 +156,11 @@ pub fn events_lib(
         impl Event {
             /// Decodes a handler payload (`{"event": …, "data": …, "ts": …, "auth": …}`),
             /// choosing the variant by its `event` key.
+            ///
+            /// This does not verify the payload: anybody can POST to an event handler. For a
+            /// body received from the network use [`Event::from_verified`], which checks
+            /// `auth[application_token]` against the token the portal gave the application at
+            /// install first.
             pub fn from_payload(payload: ::serde_json::Value) -> Result<Self, ::serde_json::Error> {
                 let name = payload
                     .get("event")
@@ -163,6 +168,24 @@ pub fn events_lib(
                     .unwrap_or_default()
                     .to_owned();
                 Self::from_parts(&name, payload)
+            }
+
+            /// Verifies and decodes the body of an event POST (form-encoded, or JSON when
+            /// `content_type` says so): `auth[application_token]` is compared with
+            /// `application_token` in constant time before the body is decoded (see
+            /// `b24_runtime::events::verified_payload`), then the payload is read by its
+            /// `event` name.
+            pub fn from_verified(
+                content_type: Option<&str>,
+                body: &[u8],
+                application_token: &str,
+            ) -> Result<Self, ::b24_runtime::events::EventError> {
+                let payload =
+                    ::b24_runtime::events::verified_payload(content_type, body, application_token)?;
+                Self::from_payload(payload).map_err(|e| ::b24_runtime::events::EventError::Data {
+                    path: "payload".to_owned(),
+                    message: e.to_string(),
+                })
             }
 
             /// Decodes `payload` as the event `name` (matched case-insensitively: the portal

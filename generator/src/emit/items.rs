@@ -250,12 +250,22 @@ fn structure(s: &StructPlan<'_>, cx: ItemCtx<'_>) -> TokenStream {
     }
 }
 
+/// A result field holding a credential (`access_token`, `application_token`… as a string): a
+/// `b24_runtime::Secret`, which `Debug` prints as `***`.
+fn is_secret(f: &FieldPlan<'_>, dir: Dir) -> bool {
+    dir == Dir::Result && f.ty == Ty::Str && b24_spec::secret::is_secret_key(&f.ir.name)
+}
+
 /// `Fields` + `Deserialize` through the runtime's `result_fields!` (one entry per field).
 fn deserialize_impl(s: &StructPlan<'_>, name: &Ident, core: &TokenStream) -> TokenStream {
     let entries = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.ir.name;
-        let seed = seed(&f.ty);
+        let seed = if is_secret(f, Dir::Result) {
+            quote!(secret)
+        } else {
+            seed(&f.ty)
+        };
         quote!(#wire => #id: #seed,)
     });
     quote!(#core::result_fields!(#name { #(#entries)* });)
@@ -277,7 +287,11 @@ fn serialize_impl(s: &StructPlan<'_>, name: &Ident, core: &TokenStream) -> Token
 fn field(f: &FieldPlan<'_>, dir: Dir, cx: ItemCtx<'_>) -> TokenStream {
     let doc = cx.docs.outer(&field_doc(f.ir, dir, cx.base));
     let id = ident(&f.ident);
-    let ty = ty_tokens(&f.ty);
+    let ty = if is_secret(f, dir) {
+        quote!(::b24_runtime::Secret)
+    } else {
+        ty_tokens(&f.ty)
+    };
     let deprecated = f.ir.deprecated.then(|| quote!(#[deprecated]));
     let ty = if dir == Dir::Params && f.required {
         ty

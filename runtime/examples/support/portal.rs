@@ -381,9 +381,14 @@ fn batch(st: &mut State, p: &Value, body: &[u8]) -> Result<Answer, Failure> {
     for (key, line) in &cmd {
         let line = line.as_str().unwrap_or("");
         let (method, query) = line.split_once('?').unwrap_or((line, ""));
-        let mut params = b24_runtime::events::parse_php_form(query.as_bytes());
-        substitute_all(&mut params, &result);
-        match dispatch(st, method, &params) {
+        let answer = match b24_runtime::events::parse_php_form(query.as_bytes()) {
+            Ok(mut params) => {
+                substitute_all(&mut params, &result);
+                dispatch(st, method, &params)
+            }
+            Err(e) => Err((400, "INVALID_REQUEST", e.to_string())),
+        };
+        match answer {
             Ok(a) => {
                 result.insert(key.clone(), a.result);
                 if let Some(t) = a.total {

@@ -162,7 +162,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Use this reqwest client (its own timeouts and TLS settings apply).
+    /// Use this reqwest client (its own timeouts and TLS settings apply). Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: the client refuses the redirects it sees,
+    /// but one that reqwest followed already is out of its sight.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -204,7 +206,9 @@ impl ClientBuilder {
             None => {
                 // reqwest's `rustls` feature brings its provider (aws-lc-rs); a process default
                 // the application installed wins. Nothing process-wide is installed here.
-                let mut b = reqwest::Client::builder();
+                // No redirects: a 3xx is an error (`Error::Redirect`), never a GET without the
+                // params or the body re-sent to another host.
+                let mut b = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
                 if let Some(ua) = self.user_agent {
                     b = b.user_agent(ua);
                 }

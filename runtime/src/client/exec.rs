@@ -3,7 +3,7 @@
 use super::{Client, Spec};
 use crate::auth::Snapshot;
 use crate::error::{ApiError, Error, SystemError};
-use crate::limits::{unix_to_system, Acquired};
+use crate::limits::{clamp_pause, operating_pause, Acquired, MAX_OPERATING_PAUSE};
 use crate::method::RestVersion;
 use crate::response::{read_answer, Envelope, Unreadable};
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
@@ -105,12 +105,31 @@ impl Client {
                 tokio::time::sleep(wait).await;
             }
             if let Some(limiter) = &inner.limiter {
-                if let Acquired::PausedUntil(until) = limiter.acquire(call.method).await {
-                    // Another worker was told OPERATION_TIME_LIMIT: wait (or fail) above.
-                    inner.operating.block(call.method, until);
-                    continue;
+                match limiter.acquire(call.method).await {
+                    Acquired::PausedUntil(until) => {
+                        // Another worker was told OPERATION_TIME_LIMIT: wait (or fail) above;
+                        // a custom backend's pause is capped like the portal's.
+                        inner.operating.block(call.method, clamp_pause(until));
+                        continue;
+                    }
+                    Acquired::Busy(queue) => {
+                        return Err(Error::Api(Box::new(ApiError {
+                            method: call.method.to_owned(),
+                            status: 429,
+                            code: "QUERY_LIMIT_EXCEEDED".into(),
+                            description: format!(
+                                "the shared rate limit's queue is {queue:?} long, more than \
+                                 the limiter may wait; nothing was sent"
+                            ),
+                            validation: vec![],
+                            time: None,
+                        })));
+                    }
+                    _ => {}
                 }
             }
+            // A refreshed pair the store refused earlier: saved now, before it is used again.
+            inner.auth.save_pending().await;
             let mut cred = inner.auth.snapshot();
             if !refreshed_ahead && cred.expires_soon() {
                 // Once per call; when it fails the call goes on with the current token (still
@@ -126,7 +145,7 @@ impl Client {
                 }
             }
 
-            let (status, body) = match self.send_once(call, &cred).await {
+            let (status, body, location) = match self.send_once(call, &cred).await {
                 Ok(answer) => answer,
                 Err(err) => {
                     if safe && retries < policy.max_retries {
@@ -141,6 +160,13 @@ impl Client {
                 }
             };
             span.record("status", status);
+            if (300..400).contains(&status) {
+                return Err(Error::Redirect {
+                    method: call.method.to_owned(),
+                    status,
+                    location: location.unwrap_or_else(|| "(no Location)".into()),
+                });
+            }
             let ok_status = (200..300).contains(&status);
 
             let env = match read_answer::<R>(call.method, status, &body) {
@@ -209,10 +235,12 @@ impl Client {
                             .get(call.method)
                             .and_then(|s| s.operating_reset_at)
                     });
-                    let until = reset
-                        .map(unix_to_system)
-                        .filter(|t| *t > now)
-                        .unwrap_or(now + policy.max_delay);
+                    // By the portal's clock (its `finish`), capped at the limit's window.
+                    let portal_now = api.time.as_ref().and_then(|t| t.finish);
+                    let pause = reset
+                        .and_then(|r| operating_pause(r, portal_now))
+                        .unwrap_or(policy.max_delay.min(MAX_OPERATING_PAUSE));
+                    let until = now + pause;
                     inner.operating.block(call.method, until);
                     if let Some(limiter) = &inner.limiter {
                         limiter.publish_pause(call.method, until).await;
@@ -254,7 +282,7 @@ impl Client {
         &self,
         call: &Spec<'_>,
         cred: &Snapshot,
-    ) -> Result<(u16, bytes::Bytes), Error> {
+    ) -> Result<(u16, bytes::Bytes, Option<String>), Error> {
         let mut rb = self
             .inner
             .http
@@ -272,7 +300,13 @@ impl Client {
         let exchange = async {
             let resp = rb.send().await?;
             let status = resp.status().as_u16();
-            Ok::<_, reqwest::Error>((status, resp.bytes().await?))
+            let location = resp
+                .status()
+                .is_redirection()
+                .then(|| resp.headers().get(reqwest::header::LOCATION))
+                .flatten()
+                .map(|l| shown_location(&String::from_utf8_lossy(l.as_bytes())));
+            Ok::<_, reqwest::Error>((status, resp.bytes().await?, location))
         };
         match tokio::time::timeout(call.timeout, exchange).await {
             Ok(Ok(answer)) => Ok(answer),
@@ -285,9 +319,52 @@ impl Client {
     }
 }
 
+/// A `Location` as an error may show it: no query or fragment (an `auth=` token), and the code
+/// of a webhook path (`/rest/1/{code}/…`) masked.
+pub(crate) fn shown_location(location: &str) -> String {
+    let cut = location.find(['?', '#']).unwrap_or(location.len());
+    let mut shown = location[..cut].chars().take(300).collect::<String>();
+    if let Some(at) = shown.find("/rest/") {
+        let tail = &shown[at + "/rest/".len()..];
+        let segs: Vec<&str> = tail.split('/').collect();
+        let user = segs.first().copied().unwrap_or_default();
+        let user = if user == "api" {
+            segs.get(1).copied().unwrap_or_default()
+        } else {
+            user
+        };
+        if !user.is_empty() && user.bytes().all(|b| b.is_ascii_digit()) {
+            let code_idx = if segs.first() == Some(&"api") { 2 } else { 1 };
+            if segs.len() > code_idx + 1 {
+                let mut masked: Vec<&str> = segs.clone();
+                masked[code_idx] = "***";
+                shown = format!("{}/rest/{}", &shown[..at], masked.join("/"));
+            }
+        }
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
-    use super::valid_idempotency_key;
+    use super::{shown_location, valid_idempotency_key};
+
+    #[test]
+    fn redirect_locations_hide_tokens() {
+        assert_eq!(
+            shown_location("https://b.example/rest/1/s3cr3t/crm.deal.list?auth=tok#x"),
+            "https://b.example/rest/1/***/crm.deal.list"
+        );
+        assert_eq!(
+            shown_location("https://b.example/rest/api/1/s3cr3t/tasks.task.get"),
+            "https://b.example/rest/api/1/***/tasks.task.get"
+        );
+        assert_eq!(
+            shown_location("https://b.example/rest/crm.deal.list?auth=tok"),
+            "https://b.example/rest/crm.deal.list"
+        );
+        assert_eq!(shown_location("/login"), "/login");
+    }
 
     #[test]
     fn idempotency_key_rules() {

@@ -244,4 +244,11 @@ impl Client {
     pub fn operating_all(&self) -> Vec<(String, OperatingStats)> {
         self.inner.operating.all()
     }
+
+    /// The OAuth token pair in use (`None` for a webhook). After a refresh whose save failed
+    /// ([`AuthError::Store`](crate::AuthError::Store)) this is the only copy of the new pair
+    /// until the store takes it.
+    pub fn tokens(&self) -> Option<crate::auth::Tokens> {
+        self.inner.auth.tokens()
+    }
 }

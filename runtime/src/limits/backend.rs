@@ -18,6 +18,9 @@ pub enum Acquired {
     /// Another worker saw `OPERATION_TIME_LIMIT` for this method: nothing may be sent before
     /// this time (no request was counted against the bucket).
     PausedUntil(SystemTime),
+    /// The shared bucket's queue is longer than the backend may wait (`SharedLimit::max_wait`):
+    /// nothing was reserved, the call fails at once (retryable) instead of queueing this long.
+    Busy(std::time::Duration),
 }
 
 /// A client-side limiter. Implementations must not wait on anything that can hang: a backend

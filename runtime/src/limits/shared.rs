@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How a client shares its rate limit through Redis; see
-/// [`ClientBuilder::shared_limit`](crate::ClientBuilder::shared_limit).
-#[derive(Debug, Clone)]
+/// [`ClientBuilder::shared_limit`](crate::ClientBuilder::shared_limit). `Debug` shows the Redis
+/// URL without its user and password.
+#[derive(Clone)]
 pub struct SharedLimit {
     url: String,
     workers: u32,
@@ -29,6 +30,7 @@ pub struct SharedLimit {
     retry_after: Duration,
     headroom: u32,
     key_prefix: String,
+    max_wait: Duration,
 }
 
 impl SharedLimit {
@@ -41,7 +43,16 @@ impl SharedLimit {
             retry_after: Duration::from_secs(1),
             headroom: 2,
             key_prefix: "b24:limit".into(),
+            max_wait: Duration::from_secs(60),
         }
+    }
+
+    /// The longest a call waits for its slot in the shared bucket (60 s by default). A longer
+    /// queue (many workers, a small rate) fails the call with a retryable `QUERY_LIMIT_EXCEEDED`
+    /// at once and reserves nothing.
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
     }
 
     /// How many workers share the limit (4 by default). While Redis is unreachable each takes
@@ -79,6 +90,38 @@ impl SharedLimit {
     }
 }
 
+impl fmt::Debug for SharedLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedLimit")
+            .field("url", &redacted_url(&self.url))
+            .field("workers", &self.workers)
+            .field("timeout", &self.timeout)
+            .field("retry_after", &self.retry_after)
+            .field("headroom", &self.headroom)
+            .field("key_prefix", &self.key_prefix)
+            .field("max_wait", &self.max_wait)
+            .finish()
+    }
+}
+
+/// `redis://user:password@host:6379/0` → `redis://***@host:6379/0` (also the query, where
+/// `password=` may be given).
+fn redacted_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let rest = rest.split('?').next().unwrap_or(rest);
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = match authority.rsplit_once('@') {
+        Some((_, host)) => format!("***@{host}"),
+        None => authority.to_owned(),
+    };
+    let query = if url.contains('?') { "?***" } else { "" };
+    if scheme.is_empty() {
+        format!("{host}{path}{query}")
+    } else {
+        format!("{scheme}://{host}{path}{query}")
+    }
+}
+
 /// The portal host of a webhook or REST endpoint URL (`https://x.bitrix24.com/rest/…` →
 /// `x.bitrix24.com`), lowercase.
 pub(crate) fn portal_host(url: &str) -> String {
@@ -105,6 +148,8 @@ pub struct RedisLimiter {
     /// Made on first use: the connection manager needs the tokio runtime, `build()` does not.
     conn: OnceLock<ConnectionManager>,
     script: redis::Script,
+    /// `give_back.lua`: returns a reservation that will not be used.
+    give_back: redis::Script,
     bucket_key: String,
     /// `{bucket_key}:pause:` + method.
     pause_prefix: String,
@@ -112,6 +157,7 @@ pub struct RedisLimiter {
     burst: u32,
     timeout: Duration,
     retry_after: Duration,
+    max_wait: Duration,
     fallback_limit: RateLimit,
     /// The local bucket while Redis is away (made empty on each fallback).
     fallback: Mutex<Option<Arc<LocalLimiter>>>,
@@ -151,12 +197,14 @@ impl RedisLimiter {
             client,
             conn: OnceLock::new(),
             script: redis::Script::new(include_str!("gcra.lua")),
+            give_back: redis::Script::new(include_str!("give_back.lua")),
             pause_prefix: format!("{bucket_key}:pause:"),
             bucket_key,
             interval_us: (1e6 / limit.per_second).ceil() as u64,
             burst,
             timeout: config.timeout,
             retry_after: config.retry_after,
+            max_wait: config.max_wait,
             fallback_limit,
             fallback: Mutex::new(None),
             shared: AtomicBool::new(true),
@@ -281,12 +329,23 @@ impl RedisLimiter {
             match self.reserve(method).await {
                 Ok((_, paused)) if paused > 0 => {
                     self.mark_up();
-                    return Acquired::PausedUntil(UNIX_EPOCH + Duration::from_millis(paused));
+                    // Whatever another worker (or anything else) wrote there, at most the
+                    // limit's window from now.
+                    let until = UNIX_EPOCH + Duration::from_millis(paused);
+                    return Acquired::PausedUntil(super::clamp_pause(until));
                 }
                 Ok((wait, _)) => {
                     self.mark_up();
-                    if wait > 0 {
-                        tokio::time::sleep(Duration::from_micros(wait)).await;
+                    let wait = Duration::from_micros(wait);
+                    if wait > self.max_wait {
+                        self.give_back();
+                        return Acquired::Busy(wait);
+                    }
+                    if !wait.is_zero() {
+                        // Dropped while sleeping (the call was cancelled): the slot goes back.
+                        let held = Held(Some(self));
+                        tokio::time::sleep(wait).await;
+                        held.keep();
                     }
                     return Acquired::Go;
                 }
@@ -298,6 +357,7 @@ impl RedisLimiter {
     }
 
     async fn publish_inner(&self, method: &str, until: SystemTime) {
+        let until = super::clamp_pause(until);
         let Ok(ttl) = until.duration_since(SystemTime::now()) else {
             return;
         };
@@ -317,6 +377,41 @@ impl RedisLimiter {
             Ok(Ok(())) => {}
             Ok(Err(e)) => self.mark_down(&e.to_string()),
             Err(_) => self.mark_down(&format!("no answer within {:?}", self.timeout)),
+        }
+    }
+}
+
+impl RedisLimiter {
+    /// Returns one reservation, in the background (from `Drop` too): the bucket's TAT moves one
+    /// interval earlier. Best effort: when Redis does not answer, the slot is lost as before.
+    fn give_back(&self) {
+        let (Some(conn), Ok(rt)) = (self.conn.get(), tokio::runtime::Handle::try_current()) else {
+            return;
+        };
+        let mut conn = conn.clone();
+        let (script, key) = (self.give_back.clone(), self.bucket_key.clone());
+        let (interval, timeout) = (self.interval_us, self.timeout);
+        rt.spawn(async move {
+            let mut call = script.key(&key);
+            call.arg(interval);
+            let _ = tokio::time::timeout(timeout, call.invoke_async::<i64>(&mut conn)).await;
+        });
+    }
+}
+
+/// A reservation being waited for: given back when dropped before [`Held::keep`].
+struct Held<'a>(Option<&'a RedisLimiter>);
+
+impl Held<'_> {
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if let Some(l) = self.0.take() {
+            l.give_back();
         }
     }
 }
@@ -373,6 +468,18 @@ mod tests {
         assert_ne!(identity_hash("webhook:1:a"), identity_hash("webhook:1:b"));
         assert_eq!((l.burst, l.interval_us), (48, 500_000));
         assert_eq!(l.fallback_limit, RateLimit::new(12, 0.5));
+    }
+
+    #[test]
+    fn debug_hides_the_redis_password() {
+        let l = SharedLimit::redis("redis://worker:s3cr3t-pw@10.0.0.5:6379/2?password=s3cr3t-q");
+        let d = format!("{l:?}");
+        assert!(!d.contains("s3cr3t"), "{d}");
+        assert!(d.contains("redis://***@10.0.0.5:6379/2?***"), "{d}");
+        let d = format!("{:?}", SharedLimit::redis("redis://127.0.0.1/"));
+        assert!(d.contains("\"redis://127.0.0.1/\""), "{d}");
+        let d = format!("{:?}", SharedLimit::redis("unix:///run/redis.sock"));
+        assert!(d.contains("unix:///run/redis.sock"), "{d}");
     }
 
     #[test]

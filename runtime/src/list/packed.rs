@@ -5,7 +5,8 @@
 //!
 //! Rows are yielded in the pages' order; the first error ends the stream. When `total` changes
 //! between pages (rows added or removed meanwhile), the latest one is exposed and plans the next
-//! call; a page without `next` ends the list. Without `total` (or for REST 3 methods, which
+//! call, and the stream says so (`total_changed`, and a warning): offsets then skip or repeat
+//! rows; a page without `next` ends the list. Without `total` (or for REST 3 methods, which
 //! cannot run in a batch) the pages are read one by one.
 
 use super::{ListStream, PAGE_SIZE, UNKNOWN};
@@ -16,7 +17,7 @@ use crate::method::{Method, RestVersion};
 use crate::params::RawObject;
 use crate::response::Response;
 use futures_util::stream::{self, StreamExt};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 struct State<F> {
@@ -97,7 +98,7 @@ impl<F> State<F> {
         F: FnMut(M::Result) -> Vec<T>,
     {
         match page.total {
-            Some(t) => self.total.store(t, Ordering::Release),
+            Some(t) => super::record_total(&self.total, M::NAME, t),
             // Nothing to plan the batches with.
             None if self.first => self.packed = false,
             None => {}
@@ -157,10 +158,7 @@ impl<F> State<F> {
         let Some(cursor) = self.cursor else {
             return vec![];
         };
-        let total = match self.total.load(Ordering::Acquire) {
-            UNKNOWN => 0,
-            t => t,
-        };
+        let total = super::load_total(&self.total).0.unwrap_or(0);
         // At least the page `next` points at, even when `total` says the list ended.
         let starts: Vec<u64> = std::iter::successors(Some(cursor), |s| s.checked_add(self.step))
             .take_while(|s| *s == cursor || *s < total)

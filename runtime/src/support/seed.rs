@@ -38,6 +38,13 @@ scalar_seeds! {
     vec_f64: VecF64 -> Vec<f64> = de::opt_vec_f64;
     vec_bool: VecBool -> Vec<bool> = de::opt_vec_bool;
     vec_string: VecStr -> Vec<String> = de::opt_vec_string;
+    secret: SecretStr -> crate::secret::Secret = opt_secret;
+}
+
+/// A credential (`access_token`, `application_token`…): a string kept in a
+/// [`Secret`](crate::secret::Secret), so that `Debug` does not print it.
+fn opt_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<crate::secret::Secret>, D::Error> {
+    Ok(wire::opt_string(d)?.map(crate::secret::Secret::new))
 }
 
 #[doc(hidden)]

@@ -317,3 +317,86 @@ async fn params_and_commands_keep_their_order_on_the_wire() {
         format!(r#"{{"halt":0,"cmd":{{"k2":"{query}","k10":"{query}","k1":"{query}"}}}}"#)
     );
 }
+
+/// A batch of 60 writes whose second HTTP call fails: after a timeout (it was sent) its 10
+/// commands are of unknown outcome, not "not executed"; after an error answer refusing the call
+/// they are skipped.
+#[tokio::test]
+async fn a_later_chunk_that_timed_out_has_an_unknown_outcome() {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let first: serde_json::Map<String, serde_json::Value> =
+        (0..50).map(|i| (format!("c{i}"), json!(i + 1))).collect();
+    let answer = json!({"result": {"result": first, "result_error": [], "result_total": [],
+        "result_next": [], "result_time": []}});
+    for (second, unknown) in [
+        (
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"result": {}}))
+                .set_delay(std::time::Duration::from_secs(2)),
+            true,
+        ),
+        (
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": "ERROR_BATCH_LENGTH_EXCEEDED",
+                "error_description": "Max batch length exceeded"})),
+            false,
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(path(hook_path("batch")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer.clone()))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(path(hook_path("batch")))
+            .respond_with(second)
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .webhook(&format!("{}/rest/7/{WEBHOOK_CODE}/", server.uri()))
+            .no_rate_limit()
+            .retry(fast_retry())
+            .timeout(std::time::Duration::from_millis(300))
+            .build()
+            .unwrap();
+        let mut batch = Batch::new();
+        for i in 0..60 {
+            batch
+                .add_raw(
+                    format!("c{i}"),
+                    "crm.deal.add",
+                    json!({"fields": {"TITLE": format!("D{i}")}}),
+                    false,
+                )
+                .unwrap();
+        }
+        let results = client.batch(&batch).await.unwrap();
+        assert_eq!(results.http_calls(), 2);
+        assert_eq!(
+            results.raw_by_key("c49").unwrap().unwrap().result,
+            json!(50)
+        );
+        for i in 50..60 {
+            let err = results.raw_by_key(&format!("c{i}")).unwrap().unwrap_err();
+            match (&err, unknown) {
+                (Error::Unknown { key, reason, .. }, true) => {
+                    assert_eq!(key, &format!("c{i}"));
+                    assert!(reason.contains("timed out"), "{reason}");
+                    assert!(err.to_string().contains("may or may not have run"), "{err}");
+                }
+                (Error::Skipped { reason, .. }, false) => {
+                    assert!(reason.contains("ERROR_BATCH_LENGTH_EXCEEDED"), "{reason}")
+                }
+                (other, _) => panic!("{unknown}: {other:?}"),
+            }
+        }
+        // The write batch was sent once per chunk: not repeated after the timeout.
+        assert_eq!(
+            server.received_requests().await.unwrap_or_default().len(),
+            2
+        );
+    }
+}

@@ -439,3 +439,64 @@ fn the_error_macro_sorts_codes_and_keeps_the_answer() {
     assert!(matches!(&e, DealError::Other(a) if a.code == "SOMETHING_ELSE"));
     assert_eq!(e.into_api().code, "SOMETHING_ELSE");
 }
+
+/// A 301/302/307/308 is an error naming the status and where it pointed; nothing is sent there
+/// (a 302 would have turned the POST into a GET without its filter, a 307 re-sent the body).
+#[tokio::test]
+async fn redirects_are_errors_not_followed() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!([{"ID": "1"}]))))
+        .mount(&elsewhere)
+        .await;
+    for status in [301u16, 302, 307, 308] {
+        let server = MockServer::start().await;
+        let target = format!(
+            "{}/rest/7/{WEBHOOK_CODE}/crm.deal.list?auth=tok",
+            elsewhere.uri()
+        );
+        Mock::given(path(hook_path("crm.deal.list")))
+            .respond_with(ResponseTemplate::new(status).insert_header("Location", target.as_str()))
+            .mount(&server)
+            .await;
+        let client = webhook_client(&server.uri());
+        let err = client
+            .call::<DealList>(&ListParams::default())
+            .await
+            .unwrap_err();
+        let shown = err.to_string();
+        match &err {
+            b24_runtime::Error::Redirect {
+                status: s,
+                location,
+                ..
+            } => {
+                assert_eq!(*s, status);
+                assert_eq!(
+                    location,
+                    &format!("{}/rest/7/***/crm.deal.list", elsewhere.uri())
+                );
+            }
+            other => panic!("{status}: {other:?}"),
+        }
+        assert!(
+            shown.contains(&format!("HTTP {status} redirect")),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains(WEBHOOK_CODE) && !shown.contains("tok"),
+            "{shown}"
+        );
+        assert!(!err.is_retryable());
+        // A read is retried on transport errors; a redirect is answered once.
+        assert_eq!(
+            server.received_requests().await.unwrap_or_default().len(),
+            1
+        );
+    }
+    assert!(elsewhere
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .is_empty());
+}

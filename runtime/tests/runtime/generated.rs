@@ -89,3 +89,33 @@ fn the_readme_shows_the_example_word_for_word() {
         "README.md's \"Use the client\" block differs from runtime/examples/mock_portal.rs"
     );
 }
+
+/// The generated event payloads keep credentials in `Secret` (redacted in `Debug`), and
+/// `Event::from_verified` checks the application token before decoding.
+#[test]
+fn generated_event_payloads_redact_and_verify() {
+    use bitrix24::events::Event;
+    let body = "event=ONCRMDEALADD&data[FIELDS][ID]=6641&ts=1735374081\
+        &auth[access_token]=ACCESS-s6p6ecl&auth[domain]=x.bitrix24.com\
+        &auth[application_token]=APP-51856fef";
+    let e = Event::from_verified(None, body.as_bytes(), "APP-51856fef").expect("verified");
+    let shown = format!("{e:?}");
+    assert!(
+        !shown.contains("ACCESS-s6p6ecl") && !shown.contains("APP-51856fef"),
+        "{shown}"
+    );
+    match &e {
+        Event::OnCrmDealAdd(p) => {
+            let auth = p.auth.as_ref().expect("auth");
+            assert_eq!(
+                auth.access_token.as_ref().map(|s| s.expose()),
+                Some("ACCESS-s6p6ecl")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        Event::from_verified(None, body.as_bytes(), "APP-other"),
+        Err(b24_runtime::events::EventError::BadToken)
+    ));
+}

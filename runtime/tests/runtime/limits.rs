@@ -194,3 +194,93 @@ async fn client_side_bucket_spaces_requests() {
         started.elapsed()
     );
 }
+
+/// `operating_reset_at` is read against the portal's own clock (`time.finish`): a portal a day
+/// ahead of this machine pauses the method 0.4 s, not a day.
+#[tokio::test]
+async fn operation_time_limit_pause_is_on_the_portal_clock() {
+    let server = MockServer::start().await;
+    let portal_now = unix_now() + 86_400.0;
+    Mock::given(path(hook_path("crm.deal.list")))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({
+            "error": "OPERATION_TIME_LIMIT",
+            "error_description": "Method is blocked due to operation time limit.",
+            "time": {"finish": portal_now, "operating_reset_at": portal_now + 0.4}
+        })))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(hook_path("crm.deal.list")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok(json!([{"ID": "1"}]))))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .webhook(&format!("{}/rest/7/{WEBHOOK_CODE}/", server.uri()))
+        .no_rate_limit()
+        .retry(RetryPolicy {
+            max_operating_wait: Duration::from_secs(5),
+            ..fast_retry()
+        })
+        .build()
+        .unwrap();
+    let t = Instant::now();
+    let rows = client
+        .call::<DealList>(&ListParams::default())
+        .await
+        .unwrap();
+    assert_eq!(rows.result.len(), 1);
+    let took = t.elapsed();
+    assert!(
+        took >= Duration::from_millis(350) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
+}
+
+/// `operating_reset_at: 1e20` (any finite number passes the lenient decoder) neither panics nor
+/// blocks the method for longer than the limit's 10-minute window.
+#[tokio::test]
+async fn operation_time_limit_absurd_reset_is_capped() {
+    let server = MockServer::start().await;
+    Mock::given(path(hook_path("crm.deal.list")))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({
+            "error": "OPERATION_TIME_LIMIT",
+            "error_description": "Method is blocked due to operation time limit.",
+            "time": {"operating_reset_at": 1e20}
+        })))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .webhook(&format!("{}/rest/7/{WEBHOOK_CODE}/", server.uri()))
+        .no_rate_limit()
+        .retry(RetryPolicy {
+            max_operating_wait: Duration::from_secs(1),
+            ..fast_retry()
+        })
+        .build()
+        .unwrap();
+    let err = client
+        .call::<DealList>(&ListParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("OPERATION_TIME_LIMIT"));
+    let until = client
+        .operating("crm.deal.list")
+        .and_then(|s| s.blocked_until)
+        .expect("blocked");
+    let cap = SystemTime::now() + b24_runtime::limits::MAX_OPERATING_PAUSE;
+    assert!(until <= cap, "{until:?}");
+    assert!(until + Duration::from_secs(5) > cap, "{until:?}");
+}
+
+#[test]
+fn absurd_rate_limits_are_build_errors() {
+    for per_second in [1e-300, 5e-324, 1e300, f64::INFINITY, -1.0] {
+        let built = Client::builder()
+            .webhook("https://x.bitrix24.com/rest/1/abc/")
+            .rate_limit(RateLimit::new(1, per_second))
+            .build();
+        assert!(built.is_err(), "{per_second}");
+    }
+}

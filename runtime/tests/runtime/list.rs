@@ -211,6 +211,10 @@ async fn a_packed_list_follows_a_growing_total() {
     }
     assert_eq!(ids(&got), (1..=220).collect::<Vec<_>>());
     assert_eq!(rows.total(), Some(220));
+    assert!(
+        rows.total_changed(),
+        "120 then 220 rows: the stream says the list moved"
+    );
     // The first batch was planned for 120 rows (2 pages); its last page said more follow.
     assert_eq!(calls_of(&portal), ["crm.deal.list×1", "batch×2", "batch×2"]);
 }
@@ -234,6 +238,7 @@ async fn a_packed_list_stops_where_a_shrinking_total_ends() {
     }
     assert_eq!(ids(&got), (1..=140).collect::<Vec<_>>());
     assert_eq!(rows.total(), Some(140));
+    assert!(rows.total_changed());
     assert_eq!(calls_of(&portal), ["crm.deal.list×1", "batch×3"]);
 }
 
@@ -296,4 +301,35 @@ async fn quirky_rows_decode_the_same_on_every_path() {
     let old: Vec<list::Item> =
         serde_json::from_value(serde_json::Value::Array(quirky_rows())).unwrap();
     assert_eq!(format!("{generated:?}"), format!("{old:?}"));
+}
+
+/// Rows deleted before the offset reached them shift the rest: deals 51..=60 are skipped, and
+/// the stream says the list changed; a list that did not change says so too.
+#[tokio::test]
+async fn an_offset_list_detects_rows_moving_under_it() {
+    let portal = Portal::start().await;
+    portal.seed_deals(120);
+    let client = client(&portal);
+    let mut rows = client.list::<DealList>(&ListParams::default());
+    let mut got = Vec::new();
+    while let Some(deal) = rows.next().await {
+        got.push(deal.unwrap());
+        if got.len() == 1 {
+            let mut st = portal.state.lock().unwrap();
+            for id in 1..=10 {
+                st.deals.remove(&id);
+            }
+        }
+    }
+    // 1..=50 were read before the deletion; the offset 50 then pointed at deal 61.
+    assert_eq!(got.len(), 110);
+    assert!(!ids(&got).contains(&55), "deals 51..=60 were skipped");
+    assert!(rows.total_changed());
+
+    let mut rows = client.list::<DealList>(&ListParams::default());
+    while let Some(deal) = rows.next().await {
+        deal.unwrap();
+    }
+    assert_eq!(rows.total(), Some(110));
+    assert!(!rows.total_changed());
 }

@@ -218,3 +218,88 @@ async fn still_expired_after_refresh_is_returned_not_looped() {
     assert_eq!(err.code(), Some("expired_token"));
     assert_eq!(token_requests(&server).await, 1);
 }
+
+/// A store that refuses its first `fail` saves.
+struct FlakyStore {
+    inner: MemoryTokenStore,
+    fail: std::sync::atomic::AtomicUsize,
+}
+
+impl b24_runtime::TokenStore for FlakyStore {
+    fn save<'a>(
+        &'a self,
+        tokens: &'a b24_runtime::Tokens,
+    ) -> b24_runtime::auth::BoxFuture<'a, Result<(), b24_runtime::auth::StoreError>> {
+        Box::pin(async move {
+            let left = self.fail.load(std::sync::atomic::Ordering::SeqCst);
+            if left > 0 {
+                self.fail
+                    .store(left - 1, std::sync::atomic::Ordering::SeqCst);
+                return Err("database is down".into());
+            }
+            self.inner.save(tokens).await
+        })
+    }
+}
+
+/// The store fails every save of one refresh: the call reports it, but the new pair (whose
+/// refresh token spent the old, single-use one) stays in use and is saved before the next call.
+#[tokio::test]
+async fn a_failed_token_save_keeps_the_new_pair() {
+    let server = MockServer::start().await;
+    // Single-use refresh tokens: a second refresh with the old one is refused.
+    Mock::given(method("GET"))
+        .and(path("/oauth/token/"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"error": "invalid_grant", "error_description": "refresh token spent"}),
+        ))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    mount_portal(&server, "expired_token").await;
+    let store = Arc::new(FlakyStore {
+        inner: MemoryTokenStore::new(),
+        fail: 3.into(),
+    });
+    let mut tokens = b24_runtime::Tokens::new(OLD_ACCESS, OLD_REFRESH);
+    tokens.client_endpoint = Some(format!("{}/rest/", server.uri()));
+    let mut oauth = b24_runtime::OAuth::new("local.app.1", CLIENT_SECRET, tokens, store.clone());
+    oauth.token_url = format!("{}/oauth/token/", server.uri());
+    let client = b24_runtime::Client::builder()
+        .oauth(oauth)
+        .no_rate_limit()
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+
+    let err = client
+        .call::<DealGet>(&IdParams { id: 1 })
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Auth {
+            kind: AuthError::Store(m),
+            ..
+        } => assert!(
+            m.contains("database is down") && m.contains("kept in memory"),
+            "{m}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(!err.to_string().contains(NEW_REFRESH), "{err}");
+    let kept = client.tokens().expect("OAuth tokens");
+    assert_eq!(kept.refresh_token.expose(), NEW_REFRESH);
+    assert!(store.inner.latest().is_none());
+
+    // The store is back: the next call saves the pair first, then succeeds with it.
+    let resp = client.call::<DealGet>(&IdParams { id: 1 }).await.unwrap();
+    assert_eq!(resp.result.id, Some(1));
+    assert_eq!(
+        token_requests(&server).await,
+        1,
+        "one refresh, never a second"
+    );
+    let saved = store.inner.latest().expect("saved on the next call");
+    assert_eq!(saved.refresh_token.expose(), NEW_REFRESH);
+    assert_eq!(store.inner.saves(), 1);
+}
