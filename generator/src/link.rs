@@ -103,7 +103,15 @@ impl<'f> Linker<'f> {
         if ty.fields().is_none_or(|f| f.is_empty()) {
             if let Some(link) = ty.link.clone() {
                 let name = type_name(ty);
-                if !name.contains('.') {
+                // A member (`catalog_product.id`) or a type the data-types pages define as an
+                // identifier or a code (`user`, `crm_currency`: "the currency's code") is a
+                // scalar, whatever its link points to. (The list is `rust::types::ref_scalar`'s;
+                // it belongs in `b24-spec` with the rest of the vocabulary.)
+                let scalar = matches!(&ty.kind, Kind::Ref { .. } | Kind::Array { .. })
+                    && crate::rust::types::ref_scalar(&name).is_some();
+                // A union (`string | sale_order_property_value_file_value`) keeps its forms.
+                let scalar = scalar || matches!(ty.kind, Kind::Union { .. });
+                if !name.contains('.') && !scalar {
                     self.stats.followed += 1;
                     if let Some(fields) = self.definition(lang, &link, &name, depth) {
                         self.stats.resolved += 1;

@@ -141,6 +141,16 @@ static ANCHOR: LazyLock<Regex> =
 static PAGE_LINK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\]\(([^)#\s:]+\.md)(#[^)\s]+)?\)").expect("static regex"));
 
+/// A member of a named type (`catalog_product.id`, `crm_currency.CURRENCY`, lists of them): a
+/// scalar, whatever its link points to.
+fn member_ref(ty: &Type) -> bool {
+    match &ty.kind {
+        Kind::Ref { name } => name.contains('.'),
+        Kind::Array { item } => member_ref(item),
+        _ => false,
+    }
+}
+
 /// The page (and anchor) a type cell links to, relative to the reference's root, when the
 /// type is one another page may define: a named type (`deal`, `item`, `crm_multifield`) or an
 /// object without fields. Links of scalar types (`[integer](../../data-types.md)`) say nothing.
@@ -274,10 +284,14 @@ impl<'a> FieldReader<'a> {
         // Nested fields: an in-page link in the type or the description. A link in the
         // description of a scalar row (`string`: "the data goes to the field
         // [manager_user_data](#manager_user_data)") is a cross-reference, not its fields.
+        // A member of a named type (`[catalog_product.id](#catalog_product)`) is that object's
+        // id: the link names the object, not the row's fields.
+        let member = member_ref(&ty);
         let link = ANCHOR
             .captures(type_md)
             .or_else(|| ANCHOR.captures(desc_md).filter(|_| !ty.kind.is_scalar()))
-            .map(|c| c[1].to_string());
+            .map(|c| c[1].to_string())
+            .filter(|_| !member);
         if let Some(anchor) = link {
             match self.linked_fields(&anchor) {
                 Some(children) => {
@@ -534,6 +548,10 @@ fn insert_path(
     let Some(parent) = list.iter_mut().find(|p| p.name == path[0]) else {
         return Err(f);
     };
+    // `edit` (a boolean) beside `edit.originator`: flat keys with a dot, not a nested object.
+    if parent.ty.kind.is_scalar() {
+        return Err(f);
+    }
     insert_path(children_mut(&mut parent.ty), &path[1..], f)
 }
 
