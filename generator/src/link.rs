@@ -249,7 +249,12 @@ fn whole_page(page: &Page, reader: &mut FieldReader<'_>) -> Option<Vec<Field>> {
             continue;
         };
         for mut f in more {
-            if fields.iter().any(|o| o.name == f.name) {
+            if let Some(o) = fields.iter_mut().find(|o| o.name == f.name) {
+                // Sections typing one key two ways (`phone`: a string here, a list of
+                // multifields there): the key is kept, untyped.
+                if o.ty.kind.name() != f.ty.kind.name() {
+                    o.ty = Type::new("", Kind::Any);
+                }
                 continue;
             }
             prefix_doc(&mut f.doc, &heading);

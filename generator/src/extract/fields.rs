@@ -482,13 +482,19 @@ pub fn attach(ty: &mut Type, children: Vec<Field>) {
         Kind::Object { fields } => *fields = children,
         Kind::Array { item } => attach(item, children),
         Kind::Union { variants } => {
-            if let Some(v) = variants
-                .iter_mut()
-                .find(|v| matches!(v.kind, Kind::Object { .. } | Kind::Array { .. }))
-            {
-                attach(v, children);
-            } else {
-                ty.kind = Kind::Object { fields: children };
+            // The object form takes them; else the named form (`string |
+            // sale_order_property_value_file_value`: the other forms stay).
+            let object = variants
+                .iter()
+                .position(|v| matches!(v.kind, Kind::Object { .. } | Kind::Array { .. }))
+                .or_else(|| {
+                    variants
+                        .iter()
+                        .position(|v| matches!(v.kind, Kind::Ref { .. }))
+                });
+            match object {
+                Some(i) => attach(&mut variants[i], children),
+                None => ty.kind = Kind::Object { fields: children },
             }
         }
         _ => ty.kind = Kind::Object { fields: children },
