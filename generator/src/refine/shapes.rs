@@ -39,13 +39,7 @@ pub fn params(fs: &mut [Field], vals: &[&Value]) -> usize {
         let here: Vec<&Value> = vals
             .iter()
             .filter_map(|v| v.as_object())
-            .filter_map(|o| {
-                o.get(&f.name).or_else(|| {
-                    o.iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case(&f.name))
-                        .map(|(_, v)| v)
-                })
-            })
+            .filter_map(|o| super::lookup(o, &f.name, true))
             .collect();
         let select = f.name.eq_ignore_ascii_case("select");
         n += param(&mut f.ty, &here, select);
